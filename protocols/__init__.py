@@ -1,0 +1,1 @@
+"""Shipped protocol library (YAML files); loaded through importlib.resources."""

@@ -1,0 +1,3 @@
+from cartplan.cli import main
+
+main()

@@ -1,0 +1,428 @@
+"""Pure scheduling: protocol + parameters + anchor date + working-day calendar -> Plan.
+
+No file I/O, no printing, no clock: "today" and the calendar are parameters.
+
+A protocol is a small temporal network. Every step has a start and an end day; a step starts at a
+target relative to another step's start or end (or to D0), may move inside its window by its
+working-day rule, and every constraint "B is min..max days after A" must hold. The solver places
+steps in dependency order, preferring each step's target, and backtracks when a later step or
+constraint cannot be met. When nothing fits it reports the constraint, the step and the number of
+days missing instead of bending the plan.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Protocol as TypingProtocol
+
+from cartplan.errors import InfeasiblePlanError, InputError, ProtocolError
+from cartplan.protocol import Constraint, Protocol, Rule, Step, Value
+
+DAY0 = "day0"
+_SEARCH_LIMIT = 200_000  # candidate placements tried before giving up on a plan
+_BACKWARD_HORIZON = 730  # days before the infusion searched for a plan start
+
+Node = tuple[str, str]  # (step id, "start" | "end")
+
+
+class WorkCalendar(TypingProtocol):
+    def closed(self, day: date) -> str | None:
+        """Why `day` is not a working day ('weekend', 'holiday: …'), or None if it is one."""
+        ...
+
+
+class MondayToFriday:
+    """Working days when no country or site calendar is given."""
+
+    def closed(self, day: date) -> str | None:
+        return "weekend" if day.weekday() >= 5 else None
+
+
+@dataclass(frozen=True)
+class Event:
+    step: Step
+    start: date
+    end: date  # inclusive
+    day: int  # start relative to D0
+    day_end: int
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Plan:
+    protocol: Protocol
+    parameters: Mapping[str, int]
+    start: date
+    day0: date
+    events: tuple[Event, ...]
+    warnings: tuple[str, ...] = ()
+
+
+def fmt(day: date) -> str:
+    """A date as people on a ward read it: 'Sat 24 May 2025'."""
+    return day.strftime("%a %d %b %Y")
+
+
+def plural(n: int, word: str = "day") -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def bind_parameters(protocol: Protocol, overrides: Mapping[str, int]) -> dict[str, int]:
+    """The protocol's defaults with `overrides` applied; each override range-checked."""
+    values = {p.name: p.default for p in protocol.parameters}
+    for name, value in overrides.items():
+        if name not in values:
+            known = ", ".join(sorted(values)) or "none"
+            raise InputError(
+                f"--set {name}: protocol {protocol.id} has no parameter '{name}' (known: {known})"
+            )
+        p = protocol.parameter(name)
+        if not p.min <= value <= p.max:
+            raise InputError(
+                f"--set {name}={value}: out of range; allowed {p.min}–{p.max} {p.unit}"
+            )
+        values[name] = value
+    return values
+
+
+def resolve(protocol: Protocol, values: Mapping[str, int], value: Value) -> int:
+    """A step value: a literal, a parameter's value, or NAME.min / NAME.max of its range."""
+    if isinstance(value, int):
+        return value
+    name, _, bound = value.partition(".")
+    if name not in values or bound not in ("", "min", "max"):
+        raise ProtocolError([f"{protocol.id}: unknown parameter reference '{value}'"])
+    if bound == "":
+        return values[name]
+    p = protocol.parameter(name)
+    return p.min if bound == "min" else p.max
+
+
+def add_months(day: date, months: int) -> date:
+    """Calendar months later, clamped at month end (31 Jan + 1 month = 28/29 Feb)."""
+    if not months:
+        return day
+    import pendulum  # only plans with month-based follow-up pay for it
+
+    d = pendulum.Date(day.year, day.month, day.day).add(months=months)
+    return date(d.year, d.month, d.day)
+
+
+def dependency_order(protocol: Protocol) -> list[Node]:
+    """Start/end nodes in an order where each follows what it depends on (protocol order first).
+
+    Raises ProtocolError naming the steps of a cycle.
+    """
+    index = {s.id: i for i, s in enumerate(protocol.steps)}
+    day0 = next((s.id for s in protocol.steps if s.day0), None)
+    deps: dict[Node, set[Node]] = {}
+    for s in protocol.steps:
+        after = s.placement.after
+        start_deps: set[Node] = set()
+        if after == DAY0 and day0 is not None:
+            start_deps.add((day0, "start"))
+        elif after is not None and after in index:
+            start_deps.add((after, s.placement.edge))
+        end_deps: set[Node] = {(s.id, "start")}
+        if s.end_day is not None and day0 is not None:
+            end_deps.add((day0, "start"))
+        if s.ends_before is not None and s.ends_before in index:
+            end_deps.add((s.ends_before, "start"))
+        deps[(s.id, "start")] = start_deps
+        deps[(s.id, "end")] = end_deps
+    users: dict[Node, list[Node]] = {n: [] for n in deps}
+    for n, ds in deps.items():
+        for d in ds:
+            users[d].append(n)
+    waiting = {n: len(ds) for n, ds in deps.items()}
+
+    def key(n: Node) -> tuple[int, int]:
+        return index[n[0]], 0 if n[1] == "start" else 1
+
+    ready = [(key(n), n) for n, k in waiting.items() if k == 0]
+    heapq.heapify(ready)
+    order: list[Node] = []
+    while ready:
+        _, n = heapq.heappop(ready)
+        order.append(n)
+        for u in users[n]:
+            waiting[u] -= 1
+            if waiting[u] == 0:
+                heapq.heappush(ready, (key(u), u))
+    if len(order) < len(deps):
+        stuck = sorted({n[0] for n, k in waiting.items() if k > 0}, key=index.__getitem__)
+        raise ProtocolError([f"{protocol.id}: steps depend on each other in a cycle: "
+                             + " -> ".join(stuck)])
+    return order
+
+
+@dataclass
+class _Failure:
+    depth: int
+    message: str
+    gap: int = 0  # days a pinned infusion misses its window by; smaller is the better explanation
+
+
+class _Solver:
+    def __init__(
+        self,
+        protocol: Protocol,
+        values: Mapping[str, int],
+        calendar: WorkCalendar,
+        order: list[Node],
+    ) -> None:
+        self.p = protocol
+        self.values = values
+        self.calendar = calendar
+        self.order = order
+        self.pos = {n: i for i, n in enumerate(order)}
+        self.day0 = protocol.day0_step.id
+        self.steps = {s.id: s for s in protocol.steps}
+        # Each constraint is checked as soon as both of its days are placed.
+        self.checks: dict[int, list[Constraint]] = {}
+        for c in protocol.constraints:
+            at = max(self.pos[(c.first.step, c.first.edge)], self.pos[(c.then.step, c.then.edge)])
+            self.checks.setdefault(at, []).append(c)
+
+    def v(self, value: Value) -> int:
+        return resolve(self.p, self.values, value)
+
+    def solve(self, start: date, pinned_day0: date | None) -> tuple[dict[Node, date], dict[str, str]]:
+        self.start = start
+        self.pinned = pinned_day0
+        self.at: dict[Node, date] = {}
+        self.moved: dict[str, str] = {}
+        self.failure: _Failure | None = None
+        self.last_problem: str | None = None
+        self.tried = 0
+        if not self._place(0):
+            assert self.failure is not None
+            raise InfeasiblePlanError(self.failure.message)
+        return dict(self.at), dict(self.moved)
+
+    def _fail(self, depth: int, message: str, gap: int = 0) -> None:
+        self.last_problem = message
+        if self.failure is None or (depth, -gap) > (self.failure.depth, -self.failure.gap):
+            self.failure = _Failure(depth, message, gap)
+
+    def _place(self, i: int) -> bool:
+        if i == len(self.order):
+            return True
+        node = self.order[i]
+        sid, edge = node
+        candidates = self._starts(i, sid) if edge == "start" else self._end(i, sid)
+        target_problem: str | None = None
+        for day, why_target_skipped in candidates:
+            self.tried += 1
+            if self.tried > _SEARCH_LIMIT:
+                raise InfeasiblePlanError(
+                    f"no plan found within {_SEARCH_LIMIT} placements; last problem: "
+                    + (self.failure.message if self.failure else "none")
+                )
+            self.at[node] = day
+            self.last_problem = None
+            problem = self._check(i)
+            if problem is None and self._place(i + 1):
+                if why_target_skipped:
+                    self.moved[sid] = why_target_skipped
+                elif target_problem:
+                    self.moved[sid] = f"moved from {fmt(self._target(sid))}: {target_problem}"
+                return True
+            if problem is not None:
+                self._fail(i, problem)
+            if edge == "start" and target_problem is None and why_target_skipped is None:
+                target_problem = self.last_problem
+        self.at.pop(node, None)
+        return False
+
+    def _anchor(self, s: Step) -> date:
+        after = s.placement.after
+        if after is None:
+            return self.start
+        if after == DAY0:
+            return self.at[(self.day0, "start")]
+        return self.at[(after, s.placement.edge)]
+
+    def _target(self, sid: str) -> date:
+        s = self.steps[sid]
+        base = add_months(self._anchor(s), s.placement.offset_months)
+        return base + timedelta(days=self.v(s.placement.offset))
+
+    def _describe_anchor(self, s: Step) -> str:
+        after = s.placement.after
+        if after is None:
+            return "the plan start"
+        if after == DAY0:
+            return "D0"
+        return f"{after} {s.placement.edge}"
+
+    def _starts(self, i: int, sid: str) -> Iterator[tuple[date, str | None]]:
+        """Candidate first days in preference order, each with the note if not the target."""
+        s = self.steps[sid]
+        pl = s.placement
+        target = self._target(sid)
+        early, late = self.v(pl.early), self.v(pl.late)
+        lo, hi = target - timedelta(days=early), target + timedelta(days=late)
+        offsets = _preference(pl.rule, early, late)
+        needs_workday = pl.rule is not Rule.calendar
+        target_closed = self.calendar.closed(target) if needs_workday else None
+        note = f"moved from {fmt(target)}: {target_closed}" if target_closed else None
+        found = False
+        for off in offsets:
+            day = target + timedelta(days=off)
+            if needs_workday and self.calendar.closed(day):
+                continue
+            if self.pinned is not None and sid == self.day0 and day != self.pinned:
+                continue
+            found = True
+            yield day, (note if off != 0 else None)
+        if found:
+            return
+        if self.pinned is not None and sid == self.day0:
+            gap = max((lo - self.pinned).days, (self.pinned - hi).days, 0)
+            self._fail(i, self._pinned_problem(s, lo, hi, needs_workday), gap)
+            return
+        nxt = _nearest_open(self.calendar, hi, +1)
+        prv = _nearest_open(self.calendar, lo, -1)
+        by = min((nxt - hi).days, (lo - prv).days)
+        self._fail(
+            i,
+            f"{s.id}: no working day from {fmt(lo)} to {fmt(hi)} (target {fmt(target)}, "
+            f"{_signed(self.v(pl.offset))} days from {self._describe_anchor(s)}, window "
+            f"-{early}/+{late}); the nearest working day is {plural(by)} outside the window",
+        )
+
+    def _pinned_problem(self, s: Step, lo: date, hi: date, needs_workday: bool) -> str:
+        d = self.pinned
+        assert d is not None
+        if d < lo:
+            return (f"infusion {fmt(d)} is {plural((lo - d).days)} too early: {s.id} may start "
+                    f"{fmt(lo)}–{fmt(hi)} ({self._describe_anchor(s)} "
+                    f"{_signed(self.v(s.placement.offset))} days)")
+        if d > hi:
+            return (f"infusion {fmt(d)} is {plural((d - hi).days)} too late: {s.id} may start "
+                    f"{fmt(lo)}–{fmt(hi)} ({self._describe_anchor(s)} "
+                    f"{_signed(self.v(s.placement.offset))} days)")
+        reason = self.calendar.closed(d) if needs_workday else None
+        return f"infusion {fmt(d)} is not a working day ({reason})"
+
+    def _end(self, i: int, sid: str) -> Iterator[tuple[date, str | None]]:
+        s = self.steps[sid]
+        start = self.at[(sid, "start")]
+        if s.ends_before is not None:
+            end = self.at[(s.ends_before, "start")] - timedelta(days=1)
+        elif s.end_day is not None:
+            end = self.at[(self.day0, "start")] + timedelta(days=self.v(s.end_day))
+        else:
+            end = start + timedelta(days=(self.v(s.duration) if s.duration is not None else 1) - 1)
+        if end < start:
+            self._fail(i, f"{sid}: would end on {fmt(end)}, before it starts on {fmt(start)}")
+            return
+        yield end, None
+
+    def _check(self, i: int) -> str | None:
+        for c in self.checks.get(i, ()):
+            a = self.at[(c.first.step, c.first.edge)]
+            b = self.at[(c.then.step, c.then.edge)]
+            gap = (b - a).days
+            lo = self.v(c.min) if c.min is not None else None
+            hi = self.v(c.max) if c.max is not None else None
+            where = f"{c.then.step} {c.then.edge} {fmt(b)} is {plural(gap)} after {c.first.step} " \
+                    f"{c.first.edge} {fmt(a)}"
+            if lo is not None and gap < lo:
+                return (f"constraint {c.id} ({c.description}): {where}; needs at least {lo} "
+                        f"— {plural(lo - gap)} short")
+            if hi is not None and gap > hi:
+                return (f"constraint {c.id} ({c.description}): {where}; allows at most {hi} "
+                        f"— {plural(gap - hi)} over")
+        return None
+
+
+def _signed(n: int) -> str:
+    return f"+{n}" if n >= 0 else f"−{-n}"
+
+
+def _preference(rule: Rule, early: int, late: int) -> list[int]:
+    """Offsets from the target inside the window, in the order the rule prefers them."""
+    later = list(range(0, late + 1))
+    earlier = list(range(-1, -early - 1, -1))
+    if rule is Rule.previous:
+        return [0, *earlier, *later[1:]]
+    if rule is Rule.nearest:
+        return sorted([*later, *earlier], key=lambda o: (abs(o), o))
+    return [*later, *earlier]  # next and calendar: target, then later, then earlier
+
+
+def _nearest_open(calendar: WorkCalendar, day: date, step: int) -> date:
+    for _ in range(366):
+        day += timedelta(days=step)
+        if calendar.closed(day) is None:
+            return day
+    raise InputError("the working-day calendar has no working day within a year")
+
+
+def schedule(
+    protocol: Protocol,
+    *,
+    start: date | None = None,
+    infusion: date | None = None,
+    overrides: Mapping[str, int] | None = None,
+    calendar: WorkCalendar | None = None,
+    today: date | None = None,
+) -> Plan:
+    """Plan forward from the first washout day (`start`) or backward from a target D0 (`infusion`).
+
+    Backward planning returns the latest start whose plan puts the infusion on that day.
+    """
+    if (start is None) == (infusion is None):
+        raise InputError("give exactly one of --start (first washout day) or --infusion (D0)")
+    values = bind_parameters(protocol, overrides or {})
+    solver = _Solver(protocol, values, calendar or MondayToFriday(), dependency_order(protocol))
+    if start is not None:
+        at, moved = solver.solve(start, None)
+    else:
+        assert infusion is not None
+        at, moved, start = _backward(solver, infusion)
+    day0 = at[(solver.day0, "start")]
+    events = sorted(
+        (
+            Event(
+                step=s,
+                start=at[(s.id, "start")],
+                end=at[(s.id, "end")],
+                day=(at[(s.id, "start")] - day0).days,
+                day_end=(at[(s.id, "end")] - day0).days,
+                notes=(moved[s.id],) if s.id in moved else (),
+            )
+            for s in protocol.steps
+        ),
+        key=lambda e: e.start,
+    )
+    warnings = []
+    if today is not None and start < today:
+        warnings.append(f"the plan starts on {fmt(start)}, {plural((today - start).days)} "
+                        f"before today ({fmt(today)})")
+    return Plan(protocol, values, start, day0, tuple(events), tuple(warnings))
+
+
+def _backward(solver: _Solver, infusion: date) -> tuple[dict[Node, date], dict[str, str], date]:
+    s = solver.steps[solver.day0]
+    reason = solver.calendar.closed(infusion) if s.placement.rule is not Rule.calendar else None
+    if reason:
+        raise InfeasiblePlanError(f"infusion {fmt(infusion)} is not a working day ({reason})")
+    best: _Failure | None = None
+    for back in range(0, _BACKWARD_HORIZON + 1):
+        start = infusion - timedelta(days=back)
+        try:
+            at, moved = solver.solve(start, infusion)
+        except InfeasiblePlanError:
+            f = solver.failure
+            if f is not None and (best is None or (f.depth, -f.gap) > (best.depth, -best.gap)):
+                best = f
+            continue
+        return at, moved, start
+    reason = best.message if best else "no plan start found"
+    raise InfeasiblePlanError(f"no plan puts the infusion on {fmt(infusion)}: {reason}")

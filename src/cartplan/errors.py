@@ -1,0 +1,37 @@
+"""One error tree: each class carries the exit code the CLI returns for it."""
+
+from __future__ import annotations
+
+
+class CartplanError(Exception):
+    """Base of every error a user can cause; the CLI prints its one-line message."""
+
+    exit_code = 1
+
+
+class InputError(CartplanError):
+    """Bad input on the command line or in a user file (exit 2, typer's convention)."""
+
+    exit_code = 2
+
+
+class ProtocolError(InputError):
+    """A protocol file that does not parse or breaks a validation rule."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        first = problems[0] if problems else "invalid protocol"
+        more = f" (+{len(problems) - 1} more problems)" if len(problems) > 1 else ""
+        super().__init__(first + more)
+
+
+class InfeasiblePlanError(CartplanError):
+    """No plan satisfies every constraint of the protocol (exit 3)."""
+
+    exit_code = 3
+
+
+class OutputError(CartplanError):
+    """An output file could not be written (exit 4)."""
+
+    exit_code = 4

@@ -1,0 +1,241 @@
+"""The protocol format: these pydantic models are both the parser and its documentation.
+
+`cartplan protocols schema` prints their JSON Schema. Day numbers are relative to the infusion
+(D0); a "value" is either a whole number or the name of a protocol parameter (``washout_days``),
+optionally with ``.min`` or ``.max`` for the ends of its allowed range.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Value = Annotated[
+    int | str,
+    Field(
+        description="A whole number of days, or a parameter name (optionally NAME.min / NAME.max)."
+    ),
+]
+Id = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z0-9][a-z0-9_-]*$",
+        description="Lower-case identifier: letters, digits, '-' and '_'.",
+    ),
+]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Stage(StrEnum):
+    washout = "washout"
+    apheresis = "apheresis"
+    manufacturing = "manufacturing"
+    release = "release"
+    lymphodepletion = "lymphodepletion"
+    infusion = "infusion"
+    monitoring = "monitoring"
+    follow_up = "follow-up"
+    other = "other"
+
+
+class Rule(StrEnum):
+    """How a step lands on the calendar inside its window."""
+
+    calendar = "calendar"
+    next = "next"
+    previous = "previous"
+    nearest = "nearest"
+
+
+class Reference(Model):
+    id: Id = Field(description="Key that steps, parameters and doses use to cite this source.")
+    citation: str = Field(
+        min_length=10, description="Author(s), journal, year, volume and pages, as printed."
+    )
+    kind: Literal["article", "guideline", "label", "regulatory"] = Field(
+        default="article",
+        description="Articles and guidelines are cited by PMID, DOI or PMCID; drug labels and "
+        "regulatory notices by their official URL.",
+    )
+    pmid: str | None = Field(default=None, description="PubMed identifier (digits only).")
+    pmcid: str | None = Field(
+        default=None, description="PubMed Central id (PMC + digits), where no PMID is known."
+    )
+    doi: str | None = Field(default=None, description="Digital Object Identifier, e.g. 10.1038/…")
+    url: str | None = Field(default=None, description="Official URL (labels, regulatory notices).")
+    status: Literal["V", "V2", "R", "SEED"] = Field(
+        default="V",
+        description="Evidence label as in clinical-facts.md: V verified primary source, "
+        "V2 secondary source only, R unconfirmed recollection, SEED seed review only.",
+    )
+
+
+class Parameter(Model):
+    name: Id = Field(description="Name used by --set NAME=VALUE and by values in steps.")
+    description: str = Field(description="What the number means, for the person changing it.")
+    unit: Literal["days", "months", "count"] = Field(
+        default="days", description="Unit of the value."
+    )
+    default: int = Field(description="Value used when the plan does not set it.")
+    min: int = Field(description="Smallest value a plan may set.")
+    max: int = Field(description="Largest value a plan may set.")
+    references: list[str] = Field(default=[], description="Reference ids supporting the range.")
+    assumption: str | None = Field(
+        default=None,
+        description="Set when the literature does not confirm the number: says what is assumed.",
+    )
+
+
+class Team(Model):
+    id: Id = Field(description="Team key used by steps and by --team filters.")
+    name: str = Field(description="Human-readable team name.")
+    description: str = Field(default="", description="What this team does in the pathway.")
+
+
+class Placement(Model):
+    """Where a step starts: a target day relative to an anchor, a window, and a working-day rule.
+
+    The target is ``anchor + offset_months + offset``; allowed days run from ``target - early``
+    to ``target + late``. With rule ``next`` the first working day from the target onwards is
+    taken (then earlier days of the window), ``previous`` the reverse, ``nearest`` the closest
+    working day, ``calendar`` any day (target first, then later, then earlier days).
+    """
+
+    after: str | None = Field(
+        default=None,
+        description="Step id, or 'day0' for the infusion day; omitted only for the step that "
+        "starts the plan (its first day is --start).",
+    )
+    edge: Literal["start", "end"] = Field(
+        default="end", description="Which day of the 'after' step the offset counts from."
+    )
+    offset: Value = Field(default=0, description="Days from the anchor day to the target day.")
+    offset_months: int = Field(
+        default=0,
+        ge=0,
+        description="Calendar months added to the anchor before 'offset' (month-end clamped).",
+    )
+    early: Value = Field(default=0, description="Days the step may start before its target.")
+    late: Value = Field(default=0, description="Days the step may start after its target.")
+    rule: Rule = Field(default=Rule.calendar, description="Working-day rule inside the window.")
+
+
+class Endpoint(Model):
+    step: str = Field(description="Step id.")
+    edge: Literal["start", "end"] = Field(
+        default="start", description="First or last day of that step."
+    )
+
+
+class Constraint(Model):
+    """``then`` must fall between ``min`` and ``max`` days after ``first`` (either may be open)."""
+
+    id: Id = Field(description="Constraint key, named in messages when it cannot be met.")
+    description: str = Field(description="The rule in words, e.g. 'LD only after QC release'.")
+    first: Endpoint = Field(description="The earlier day.")
+    then: Endpoint = Field(description="The later day.")
+    min: Value | None = Field(default=None, description="Fewest days from first to then.")
+    max: Value | None = Field(default=None, description="Most days from first to then.")
+    references: list[str] = Field(default=[], description="Reference ids supporting the rule.")
+
+
+class Dose(Model):
+    agent: str = Field(description="Generic drug name, e.g. fludarabine.")
+    dose: float = Field(gt=0, description="Amount per administration day, in 'unit'.")
+    unit: Literal["mg/m2", "mg/kg", "mg"] = Field(description="Dose unit.")
+    days: list[int] = Field(min_length=1, description="Administration days relative to D0.")
+    references: list[str] = Field(default=[], description="Reference ids for dose and days.")
+    assumption: str | None = Field(
+        default=None, description="Set when dose or days are not confirmed by the literature."
+    )
+
+
+class CellDose(Model):
+    """The CAR-T product dose: per kg body weight or flat."""
+
+    product: str = Field(description="Product description, e.g. autologous CD19 CAR-T (4-1BB).")
+    per_kg: float | None = Field(default=None, gt=0, description="CAR+ cells per kg.")
+    flat: float | None = Field(default=None, gt=0, description="CAR+ cells per infusion.")
+    range_per_kg: tuple[float, float] | None = Field(
+        default=None, description="Acceptable per-kg range [low, high] where the protocol has one."
+    )
+    references: list[str] = Field(default=[], description="Reference ids for the dose.")
+
+
+class CheckItem(Model):
+    text: str = Field(description="What to do or measure, as a nurse reads it.")
+    times_per_day: int = Field(
+        default=1, ge=1, le=24, description="Occurrences per day (q4h = 6, twice daily = 2)."
+    )
+    references: list[str] = Field(default=[], description="Reference ids for item and frequency.")
+
+
+class Alarm(Model):
+    days_before: int = Field(ge=0, description="Days before the step's first day.")
+    time: str = Field(
+        pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="Local time of day, HH:MM."
+    )
+
+
+class Step(Model):
+    id: Id = Field(description="Step key; unique in the protocol.")
+    title: str = Field(description="Short title shown in timelines and calendars.")
+    stage: Stage = Field(description="Pathway stage this step belongs to.")
+    teams: list[str] = Field(min_length=1, description="Ids of the teams that act on this step.")
+    description: str = Field(default="", description="What the team must do.")
+    placement: Placement = Field(description="Where the step starts.")
+    duration: Value | None = Field(
+        default=None, description="Length in calendar days (default 1). Excludes end_day."
+    )
+    end_day: Value | None = Field(
+        default=None, description="Last day relative to D0 (inclusive), instead of duration."
+    )
+    ends_before: str | None = Field(
+        default=None,
+        description="Step id: this step lasts until the day before that step starts.",
+    )
+    day0: bool = Field(default=False, description="True for the one infusion step that is D0.")
+    watch: list[str] = Field(
+        default=[], description="What a monitoring step watches for: crs, icans, iec-hs, …"
+    )
+    checklist: list[CheckItem] = Field(default=[], description="Items nurses tick on each day.")
+    regimen: list[Dose] = Field(default=[], description="Drugs given in this step.")
+    cell_dose: CellDose | None = Field(default=None, description="Product dose (infusion step).")
+    alarms: list[Alarm] = Field(default=[], description="Calendar reminders for the step.")
+    references: list[str] = Field(default=[], description="Reference ids for timing and content.")
+    assumption: str | None = Field(
+        default=None, description="Set when timing or content is not confirmed by the literature."
+    )
+
+
+class Protocol(Model):
+    id: Id = Field(description="Protocol id used by --protocol; matches the file name.")
+    version: str = Field(description="Protocol version; changes whenever the content changes.")
+    title: str = Field(description="Human-readable title.")
+    description: str = Field(default="", description="Scope and provenance of the protocol.")
+    diseases: list[str] = Field(min_length=1, description="Diseases the protocol is meant for.")
+    references: list[Reference] = Field(min_length=1, description="Sources cited by the file.")
+    parameters: list[Parameter] = Field(default=[], description="Tunable numbers with ranges.")
+    teams: list[Team] = Field(min_length=1, description="Teams that act in the pathway.")
+    steps: list[Step] = Field(min_length=1, description="The pathway's steps.")
+    constraints: list[Constraint] = Field(
+        default=[], description="Extra rules between steps that every plan must satisfy."
+    )
+    assumptions: list[str] = Field(
+        default=[], description="Protocol-wide assumptions not confirmed by the literature."
+    )
+
+    def step(self, step_id: str) -> Step:
+        return next(s for s in self.steps if s.id == step_id)
+
+    def parameter(self, name: str) -> Parameter:
+        return next(p for p in self.parameters if p.name == name)
+
+    @property
+    def day0_step(self) -> Step:
+        return next(s for s in self.steps if s.day0)

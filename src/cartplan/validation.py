@@ -1,0 +1,240 @@
+"""Semantic checks of a protocol beyond its shape, in the spirit of CDISC USDM CORE rules.
+
+Each problem names where it is (step, field) and what is allowed; the file name is added by the
+loader. Pure: works on the parsed model only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from cartplan.engine import DAY0, dependency_order, resolve
+from cartplan.errors import ProtocolError
+from cartplan.protocol import Protocol, Rule, Stage, Step, Value
+
+_PMID = re.compile(r"^\d{1,8}$")
+_DOI = re.compile(r"^10\.\d{4,9}/\S+$")
+_PMCID = re.compile(r"^PMC\d{4,9}$")
+_URL = re.compile(r"^https://\S+$")
+
+
+def validate(p: Protocol) -> list[str]:
+    """Every rule violation in `p`, one line each; empty when the protocol is sound."""
+    problems: list[str] = []
+    problems += _unique_ids(p)
+    problems += _references(p)
+    problems += _anchors(p)
+    problems += _parameters(p)
+    if problems:  # the checks below resolve ids and values, so they need the above to hold
+        return problems
+    problems += _windows(p)
+    problems += _regimens(p)
+    try:
+        dependency_order(p)
+    except ProtocolError as e:
+        problems += [m.split(": ", 1)[-1] for m in e.problems]
+    return problems
+
+
+def _duplicates(kind: str, ids: Iterable[str]) -> list[str]:
+    return [f"{kind}: id '{i}' is used {n} times; ids must be unique"
+            for i, n in Counter(ids).items() if n > 1]
+
+
+def _unique_ids(p: Protocol) -> list[str]:
+    return (
+        _duplicates("steps", (s.id for s in p.steps))
+        + _duplicates("teams", (t.id for t in p.teams))
+        + _duplicates("references", (r.id for r in p.references))
+        + _duplicates("parameters", (x.name for x in p.parameters))
+        + _duplicates("constraints", (c.id for c in p.constraints))
+    )
+
+
+def _values(step: Step) -> list[tuple[str, Value | None]]:
+    pl = step.placement
+    return [
+        ("placement.offset", pl.offset),
+        ("placement.early", pl.early),
+        ("placement.late", pl.late),
+        ("duration", step.duration),
+        ("end_day", step.end_day),
+    ]
+
+
+def _param_ref_problem(p: Protocol, where: str, value: Value | None) -> str | None:
+    if not isinstance(value, str):
+        return None
+    name, _, bound = value.partition(".")
+    names = [x.name for x in p.parameters]
+    if name not in names or bound not in ("", "min", "max"):
+        return (f"{where}: '{value}' is neither a number nor a parameter "
+                f"(known: {', '.join(names) or 'none'}; NAME, NAME.min or NAME.max)")
+    return None
+
+
+def _references(p: Protocol) -> list[str]:
+    out: list[str] = []
+    steps = [s.id for s in p.steps]
+    teams = {t.id for t in p.teams}
+    refs = {r.id for r in p.references}
+
+    def cite(where: str, ids: list[str]) -> None:
+        out.extend(f"{where}.references: unknown reference '{r}' (known: {', '.join(sorted(refs))})"
+                   for r in ids if r not in refs)
+
+    def step_ref(where: str, sid: str, allow_day0: bool = False) -> None:
+        if sid in steps or (allow_day0 and sid == DAY0):
+            return
+        extra = ", day0" if allow_day0 else ""
+        out.append(f"{where}: unknown step '{sid}' (known: {', '.join(steps)}{extra})")
+
+    for r in p.references:
+        where = f"references[{r.id}]"
+        if r.kind in ("article", "guideline") and not (r.pmid or r.doi or r.pmcid):
+            out.append(f"{where}: an {r.kind} needs a pmid, a doi or a pmcid")
+        if r.kind in ("label", "regulatory") and not r.url:
+            out.append(f"{where}: a {r.kind} needs its official url")
+        if r.pmid is not None and not _PMID.match(r.pmid):
+            out.append(f"{where}.pmid: '{r.pmid}' is not a PubMed id (1–8 digits)")
+        if r.doi is not None and not _DOI.match(r.doi):
+            out.append(f"{where}.doi: '{r.doi}' is not a DOI (10.NNNN/suffix)")
+        if r.pmcid is not None and not _PMCID.match(r.pmcid):
+            out.append(f"{where}.pmcid: '{r.pmcid}' is not a PubMed Central id (PMC + digits)")
+        if r.url is not None and not _URL.match(r.url):
+            out.append(f"{where}.url: '{r.url}' is not an https URL")
+    for x in p.parameters:
+        cite(f"parameters[{x.name}]", x.references)
+    for c in p.constraints:
+        where = f"constraints[{c.id}]"
+        step_ref(f"{where}.first.step", c.first.step)
+        step_ref(f"{where}.then.step", c.then.step)
+        cite(where, c.references)
+        for field, value in (("min", c.min), ("max", c.max)):
+            if (problem := _param_ref_problem(p, f"{where}.{field}", value)) is not None:
+                out.append(problem)
+    for s in p.steps:
+        where = f"steps[{s.id}]"
+        out.extend(f"{where}.teams: team '{t}' is not declared (declared: "
+                   f"{', '.join(sorted(teams))})" for t in s.teams if t not in teams)
+        if s.placement.after is not None:
+            step_ref(f"{where}.placement.after", s.placement.after, allow_day0=True)
+        if s.ends_before is not None:
+            step_ref(f"{where}.ends_before", s.ends_before)
+        cite(where, s.references)
+        for i, d in enumerate(s.regimen):
+            cite(f"{where}.regimen[{i}]", d.references)
+        for i, item in enumerate(s.checklist):
+            cite(f"{where}.checklist[{i}]", item.references)
+        if s.cell_dose is not None:
+            cite(f"{where}.cell_dose", s.cell_dose.references)
+        for field, value in _values(s):
+            if (problem := _param_ref_problem(p, f"{where}.{field}", value)) is not None:
+                out.append(problem)
+    return out
+
+
+def _anchors(p: Protocol) -> list[str]:
+    out: list[str] = []
+    day0 = [s for s in p.steps if s.day0]
+    if len(day0) != 1:
+        out.append(f"steps: exactly one step must be the D0 anchor (day0: true); found {len(day0)}"
+                   + (f" ({', '.join(s.id for s in day0)})" if day0 else ""))
+    for s in day0:
+        if s.stage is not Stage.infusion:
+            out.append(f"steps[{s.id}].stage: the D0 anchor must be an infusion, not {s.stage}")
+        if s.placement.after == DAY0:
+            out.append(f"steps[{s.id}].placement.after: the D0 anchor cannot be placed after day0")
+    starts = [s for s in p.steps if s.placement.after is None]
+    if len(starts) != 1:
+        out.append("steps: exactly one step must start the plan (no placement.after); found "
+                   f"{len(starts)}" + (f" ({', '.join(s.id for s in starts)})" if starts else ""))
+    for s in p.steps:
+        given = [f for f, v in (("duration", s.duration), ("end_day", s.end_day),
+                                ("ends_before", s.ends_before)) if v is not None]
+        if len(given) > 1:
+            out.append(f"steps[{s.id}]: give at most one of duration, end_day, ends_before "
+                       f"(got {', '.join(given)})")
+        if s.stage is Stage.monitoring and not s.watch:
+            out.append(f"steps[{s.id}].watch: a monitoring step must say what it watches")
+        if s.stage is Stage.lymphodepletion and not s.regimen:
+            out.append(f"steps[{s.id}].regimen: a lymphodepletion step must list its drugs")
+    return out
+
+
+def _parameters(p: Protocol) -> list[str]:
+    out = []
+    for x in p.parameters:
+        if x.min > x.max:
+            out.append(f"parameters[{x.name}]: min {x.min} is above max {x.max}")
+        elif not x.min <= x.default <= x.max:
+            out.append(f"parameters[{x.name}].default: {x.default} is outside its range "
+                       f"{x.min}–{x.max}")
+    return out
+
+
+def _windows(p: Protocol) -> list[str]:
+    """Windows and durations must be non-negative for every value a plan may set."""
+    out: list[str] = []
+    settings = [{x.name: x.default for x in p.parameters}]
+    for x in p.parameters:  # each parameter at each end of its range, the others at default
+        for v in (x.min, x.max):
+            settings.append({**settings[0], x.name: v})
+
+    def worst(value: Value) -> int:
+        return min(resolve(p, vals, value) for vals in settings)
+
+    for s in p.steps:
+        where = f"steps[{s.id}]"
+        pl = s.placement
+        for field, value in (("early", pl.early), ("late", pl.late)):
+            if (w := worst(value)) < 0:
+                out.append(f"{where}.placement.{field}: window is {w} days; must be 0 or more")
+        if pl.rule is Rule.nearest and "early" not in pl.model_fields_set:
+            out.append(f"{where}.placement: rule 'nearest' needs both early and late (early missing)")
+        if pl.rule is Rule.nearest and "late" not in pl.model_fields_set:
+            out.append(f"{where}.placement: rule 'nearest' needs both early and late (late missing)")
+        if s.duration is not None and (w := worst(s.duration)) < 1:
+            out.append(f"{where}.duration: {w} days; a step lasts at least 1 day")
+    for c in p.constraints:
+        where = f"constraints[{c.id}]"
+        if c.min is None and c.max is None:
+            out.append(f"{where}: give min, max or both")
+        elif c.min is not None and c.max is not None:
+            for vals in settings:
+                lo, hi = resolve(p, vals, c.min), resolve(p, vals, c.max)
+                if lo > hi:
+                    out.append(f"{where}: min {lo} is above max {hi}")
+                    break
+    return out
+
+
+def _regimens(p: Protocol) -> list[str]:
+    """Dose days must fall on the days of their own step (for steps fixed relative to D0)."""
+    out = []
+    defaults = {x.name: x.default for x in p.parameters}
+    for s in p.steps:
+        if not s.regimen or s.placement.after != DAY0 or s.placement.offset_months:
+            continue
+        first = resolve(p, defaults, s.placement.offset)
+        if s.end_day is not None:
+            last = resolve(p, defaults, s.end_day)
+        else:
+            last = first + (resolve(p, defaults, s.duration) if s.duration is not None else 1) - 1
+        for i, d in enumerate(s.regimen):
+            outside = [day for day in d.days if not first <= day <= last]
+            if outside:
+                out.append(f"steps[{s.id}].regimen[{i}].days: {d.agent} on day(s) "
+                           f"{', '.join(map(str, outside))} outside the step's days {first}..{last}")
+            if len(set(d.days)) != len(d.days):
+                out.append(f"steps[{s.id}].regimen[{i}].days: a day is listed twice")
+    return out
+
+
+def check(p: Protocol) -> None:
+    """Raise ProtocolError listing every problem of `p`."""
+    problems = validate(p)
+    if problems:
+        raise ProtocolError(problems)

@@ -1,0 +1,105 @@
+"""Working-day calendars: weekends and public holidays from `holidays`, plus site closures."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import date, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cartplan.engine import MondayToFriday
+from cartplan.errors import InputError
+
+if TYPE_CHECKING:
+    from holidays import HolidayBase
+
+_CLOSURE_LINE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:\s*\.\.\s*(\d{4}-\d{2}-\d{2}))?(?:\s+(.*))?$")
+
+
+class SiteCalendar:
+    """Monday–Friday (or the country's own weekend and make-up workdays), minus public holidays
+    of the country/subdivision, minus site closures."""
+
+    def __init__(
+        self,
+        country: str | None = None,
+        subdiv: str | None = None,
+        closures: Mapping[date, str] | None = None,
+    ) -> None:
+        self.closures = dict(closures or {})
+        self.holidays: HolidayBase | None = None
+        if country is not None:
+            self.holidays = country_holidays(country, subdiv)
+
+    def closed(self, day: date) -> str | None:
+        if day in self.closures:
+            return f"site closed ({self.closures[day]})"
+        if self.holidays is None:
+            return MondayToFriday().closed(day)
+        name = self.holidays.get(day)
+        if name:
+            return f"public holiday ({name})"
+        # is_working_day knows the country's weekend and its make-up working days (e.g. CN).
+        return None if self.holidays.is_working_day(day) else "weekend"
+
+
+def country_holidays(country: str, subdiv: str | None) -> HolidayBase:
+    import holidays
+
+    supported = holidays.list_supported_countries()
+    code = country.upper()
+    if code not in supported:
+        raise InputError(
+            f"--country {country}: not a supported country code (ISO 3166-1 alpha-2, "
+            "e.g. DE, FR, US, CN, IL)"
+        )
+    if subdiv is not None and subdiv not in supported[code]:
+        raise InputError(
+            f"--subdiv {subdiv}: not a subdivision of {code} (allowed: "
+            + ", ".join(supported[code])
+            + ")"
+        )
+    return holidays.country_holidays(code, subdiv=subdiv)
+
+
+def read_closures(path: Path) -> dict[date, str]:
+    """Site closure days from a text file: one `DATE [reason]` or `DATE..DATE [reason]` a line."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        raise InputError(f"--closures {path}: cannot read ({e.__class__.__name__})") from e
+    closed: dict[date, str] = {}
+    for n, raw in enumerate(text.splitlines(), 1):
+        line = raw.split("#", 1)[0].strip()
+        if not line:
+            continue
+        m = _CLOSURE_LINE.match(line)
+        where = f"{path}:{n}"
+        if not m:
+            raise InputError(
+                f"{where}: '{line}' is not a closure; write YYYY-MM-DD or "
+                "YYYY-MM-DD..YYYY-MM-DD, then an optional reason"
+            )
+        first = parse_date(m[1], where)
+        last = parse_date(m[2], where) if m[2] else first
+        if last < first:
+            raise InputError(f"{where}: range ends {last} before it starts {first}")
+        if (last - first).days > 366:
+            raise InputError(f"{where}: a closure longer than a year ({first}..{last})")
+        reason = (m[3] or "closure").strip()
+        day = first
+        while day <= last:
+            closed[day] = reason
+            day += timedelta(days=1)
+    return closed
+
+
+def parse_date(text: str, what: str) -> date:
+    """A calendar date written YYYY-MM-DD; anything else is an InputError naming `what`."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        raise InputError(f"{what}: '{text}' is not a date; write YYYY-MM-DD")
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as e:
+        raise InputError(f"{what}: '{text}' is not a real calendar date ({e})") from e
