@@ -28,8 +28,11 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-protocols_app = typer.Typer(help="List, show, validate protocols; print the protocol JSON Schema.",
-                            no_args_is_help=True, rich_markup_mode=None)
+protocols_app = typer.Typer(
+    help="List, show, validate protocols; print the protocol JSON Schema.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 app.add_typer(protocols_app, name="protocols")
 
 
@@ -39,17 +42,32 @@ class Format(StrEnum):
     markdown = "markdown"
 
 
-ProtocolOpt = Annotated[str, typer.Option("--protocol", "-p",
-                                          help="Protocol id (see `cartplan protocols list`) or a .yaml path.")]
+ProtocolOpt = Annotated[
+    str,
+    typer.Option(
+        "--protocol", "-p", help="Protocol id (see `cartplan protocols list`) or a .yaml path."
+    ),
+]
 StartOpt = Annotated[str | None, typer.Option(help="First washout day, YYYY-MM-DD (plan forward).")]
-InfusionOpt = Annotated[str | None, typer.Option(help="Target infusion day D0, YYYY-MM-DD (plan backward).")]
-SetOpt = Annotated[list[str] | None, typer.Option("--set", metavar="NAME=VALUE",
-                                                  help="Set a protocol parameter (repeatable).")]
-CountryOpt = Annotated[str | None, typer.Option(help="Country for public holidays (ISO code, e.g. DE).")]
-SubdivOpt = Annotated[str | None, typer.Option(help="Subdivision for holidays (e.g. BY for Bavaria).")]
-ClosuresOpt = Annotated[Path | None, typer.Option(
-    help="Site closures: one 'YYYY-MM-DD[..YYYY-MM-DD] reason' a line.")]
-TzOpt = Annotated[str | None, typer.Option(help="Time zone of the site (IANA name, e.g. Europe/Berlin).")]
+InfusionOpt = Annotated[
+    str | None, typer.Option(help="Target infusion day D0, YYYY-MM-DD (plan backward).")
+]
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option("--set", metavar="NAME=VALUE", help="Set a protocol parameter (repeatable)."),
+]
+CountryOpt = Annotated[
+    str | None, typer.Option(help="Country for public holidays (ISO code, e.g. DE).")
+]
+SubdivOpt = Annotated[
+    str | None, typer.Option(help="Subdivision for holidays (e.g. BY for Bavaria).")
+]
+ClosuresOpt = Annotated[
+    Path | None, typer.Option(help="Site closures: one 'YYYY-MM-DD[..YYYY-MM-DD] reason' a line.")
+]
+TzOpt = Annotated[
+    str | None, typer.Option(help="Time zone of the site (IANA name, e.g. Europe/Berlin).")
+]
 TodayOpt = Annotated[str | None, typer.Option(hidden=True, help="Override today's date (tests).")]
 
 
@@ -79,8 +97,9 @@ def today_in(tz: str | None, override: str | None) -> date:
     try:
         return datetime.now(ZoneInfo(tz)).date()
     except (ZoneInfoNotFoundError, ValueError):
-        raise InputError(f"--tz {tz}: unknown time zone; use an IANA name such as Europe/Berlin") \
-            from None
+        raise InputError(
+            f"--tz {tz}: unknown time zone; use an IANA name such as Europe/Berlin"
+        ) from None
 
 
 def work_calendar(country: str | None, subdiv: str | None, closures: Path | None) -> WorkCalendar:
@@ -91,9 +110,17 @@ def work_calendar(country: str | None, subdiv: str | None, closures: Path | None
     return SiteCalendar(country, subdiv, read_closures(closures) if closures else None)
 
 
-def make_plan(protocol: str, start: str | None, infusion: str | None, sets: list[str] | None,
-              country: str | None, subdiv: str | None, closures: Path | None, tz: str | None,
-              today: str | None) -> Plan:
+def make_plan(
+    protocol: str,
+    start: str | None,
+    infusion: str | None,
+    sets: list[str] | None,
+    country: str | None,
+    subdiv: str | None,
+    closures: Path | None,
+    tz: str | None,
+    today: str | None,
+) -> Plan:
     """The shared planning options of every command that needs a plan."""
     from cartplan import engine, library
     from cartplan.workdays import parse_date
@@ -105,8 +132,14 @@ def make_plan(protocol: str, start: str | None, infusion: str | None, sets: list
     overrides = parse_overrides(sets)
     now = today_in(tz, today)
     calendar = work_calendar(country, subdiv, closures)
-    return engine.schedule(library.load(protocol), start=begin, infusion=d0,
-                           overrides=overrides, calendar=calendar, today=now)
+    return engine.schedule(
+        library.load(protocol),
+        start=begin,
+        infusion=d0,
+        overrides=overrides,
+        calendar=calendar,
+        today=now,
+    )
 
 
 @app.command()
@@ -160,7 +193,9 @@ def protocols_list() -> None:
 
 
 @protocols_app.command("show")
-def protocols_show(protocol: Annotated[str, typer.Argument(help="Protocol id or .yaml path.")]) -> None:
+def protocols_show(
+    protocol: Annotated[str, typer.Argument(help="Protocol id or .yaml path.")],
+) -> None:
     """Show a protocol: parameters with ranges, steps with timing, references, assumptions."""
     from cartplan import library
     from cartplan.describe import describe
@@ -170,7 +205,9 @@ def protocols_show(protocol: Annotated[str, typer.Argument(help="Protocol id or 
 
 @protocols_app.command("validate")
 def protocols_validate(
-    files: Annotated[list[Path] | None, typer.Argument(help="Protocol files; all known if omitted.")] = None,
+    files: Annotated[
+        list[Path] | None, typer.Argument(help="Protocol files; all known if omitted.")
+    ] = None,
 ) -> None:
     """Check protocol files against the format and every validation rule."""
     from cartplan import library
@@ -223,7 +260,7 @@ def main(argv: list[str] | None = None) -> None:
         fail("interrupted", 130)
     except BrokenPipeError:
         raise SystemExit(0) from None
-    except Exception as e:  # noqa: BLE001 - the promise: no traceback for anything a user types
+    except Exception as e:
         if debug:
             raise
         fail(f"internal error: {e.__class__.__name__}: {e} (set CARTPLAN_DEBUG=1 for details)", 70)

@@ -21,7 +21,11 @@ def _v(value: Value | None) -> str:
 def timing(s: Step) -> str:
     """The step's placement in words, e.g. 'D0 -5 .. end D-3' or 'washout start +washout_days'."""
     pl: Placement = s.placement
-    anchor = "plan start" if pl.after is None else ("D0" if pl.after == "day0" else f"{pl.after} {pl.edge}")
+    anchor = (
+        "plan start"
+        if pl.after is None
+        else ("D0" if pl.after == "day0" else f"{pl.after} {pl.edge}")
+    )
     months = f" +{pl.offset_months} months" if pl.offset_months else ""
     offset = _v(pl.offset)
     text = f"{anchor}{months} {'+' if not offset.startswith('-') else ''}{offset} days"
@@ -39,33 +43,55 @@ def timing(s: Step) -> str:
 
 
 def describe(p: Protocol) -> str:
-    out = [f"{p.id} v{p.version}: {p.title}", p.description, f"diseases: {', '.join(p.diseases)}", ""]
+    out = [
+        f"{p.id} v{p.version}: {p.title}",
+        p.description,
+        f"diseases: {', '.join(p.diseases)}",
+        "",
+    ]
     out.append("parameters (set with --set NAME=VALUE):")
     for x in p.parameters:
         mark = " †" if x.assumption else ""
-        out.append(f"  {x.name} = {x.default} {x.unit} (allowed {x.min}–{x.max}){mark}: {x.description}")
+        out.append(
+            f"  {x.name} = {x.default} {x.unit} (allowed {x.min}–{x.max}){mark}: {x.description}"
+        )
         if x.assumption:
             out.append(f"      † {x.assumption}")
     out += ["", "steps:"]
     for s in p.steps:
         mark = " †" if s.assumption else ""
-        out.append(f"  {s.id} [{s.stage.value}] {s.title}{mark} — {timing(s)}; teams: {', '.join(s.teams)}")
+        out.append(
+            f"  {s.id} [{s.stage.value}] {s.title}{mark} — {timing(s)}; teams: {', '.join(s.teams)}"
+        )
         for d in s.regimen:
             days = ", ".join(f"D{x}" for x in d.days)
-            out.append(f"      {d.agent} {d.dose:g} {d.unit} on {days} [{', '.join(d.references)}]"
-                       + (f" † {d.assumption}" if d.assumption else ""))
+            out.append(
+                f"      {d.agent} {d.dose:g} {d.unit} on {days} [{', '.join(d.references)}]"
+                + (f" † {d.assumption}" if d.assumption else "")
+            )
         if s.assumption:
             out.append(f"      † {s.assumption}")
     out += ["", "constraints:"]
     for c in p.constraints:
-        bounds = " ".join(b for b in (f"min {_v(c.min)}" if c.min is not None else "",
-                                      f"max {_v(c.max)}" if c.max is not None else "") if b)
-        out.append(f"  {c.id}: {c.description} ({c.first.step} {c.first.edge} → "
-                   f"{c.then.step} {c.then.edge}: {bounds} days)")
+        bounds = " ".join(
+            b
+            for b in (
+                f"min {_v(c.min)}" if c.min is not None else "",
+                f"max {_v(c.max)}" if c.max is not None else "",
+            )
+            if b
+        )
+        out.append(
+            f"  {c.id}: {c.description} ({c.first.step} {c.first.edge} → "
+            f"{c.then.step} {c.then.edge}: {bounds} days)"
+        )
     out += ["", "references:"]
     for r in p.references:
-        ids = ", ".join(f"{k} {v}" for k, v in (("PMID", r.pmid), ("DOI", r.doi), ("PMCID", r.pmcid),
-                                                 ("URL", r.url)) if v)
+        ids = ", ".join(
+            f"{k} {v}"
+            for k, v in (("PMID", r.pmid), ("DOI", r.doi), ("PMCID", r.pmcid), ("URL", r.url))
+            if v
+        )
         out.append(f"  [{r.id}] ({r.status}) {r.citation}. {ids}")
     if p.assumptions:
         out += ["", "assumptions:", *(f"  † {a}" for a in p.assumptions)]

@@ -22,8 +22,10 @@ from cartplan.errors import InfeasiblePlanError, InputError, ProtocolError
 from cartplan.protocol import Constraint, Protocol, Rule, Step, Value
 
 DAY0 = "day0"
+OUTSIDE_WINDOW = "no working day in its window"
 _SEARCH_LIMIT = 200_000  # candidate placements tried before giving up on a plan
 _BACKWARD_HORIZON = 730  # days before the infusion searched for a plan start
+_BACKWARD_SLACK = 21  # days later than the usual lead where the backward search begins
 
 Node = tuple[str, str]  # (step id, "start" | "end")
 
@@ -111,28 +113,36 @@ def add_months(day: date, months: int) -> date:
     return date(d.year, d.month, d.day)
 
 
+def node_deps(protocol: Protocol, node: Node) -> set[Node]:
+    """The days that must be known before `node` (a step's start or end) can be placed."""
+    steps = {s.id: s for s in protocol.steps}
+    day0 = next((s.id for s in protocol.steps if s.day0), None)
+    sid, edge = node
+    s = steps[sid]
+    if edge == "start":
+        after = s.placement.after
+        if after == DAY0:
+            return {(day0, "start")} if day0 is not None else set()
+        return {(after, s.placement.edge)} if after is not None and after in steps else set()
+    deps: set[Node] = {(sid, "start")}
+    if s.end_day is not None and day0 is not None:
+        deps.add((day0, "start"))
+    if s.ends_before is not None and s.ends_before in steps:
+        deps.add((s.ends_before, "start"))
+    return deps
+
+
 def dependency_order(protocol: Protocol) -> list[Node]:
     """Start/end nodes in an order where each follows what it depends on (protocol order first).
 
     Raises ProtocolError naming the steps of a cycle.
     """
     index = {s.id: i for i, s in enumerate(protocol.steps)}
-    day0 = next((s.id for s in protocol.steps if s.day0), None)
-    deps: dict[Node, set[Node]] = {}
-    for s in protocol.steps:
-        after = s.placement.after
-        start_deps: set[Node] = set()
-        if after == DAY0 and day0 is not None:
-            start_deps.add((day0, "start"))
-        elif after is not None and after in index:
-            start_deps.add((after, s.placement.edge))
-        end_deps: set[Node] = {(s.id, "start")}
-        if s.end_day is not None and day0 is not None:
-            end_deps.add((day0, "start"))
-        if s.ends_before is not None and s.ends_before in index:
-            end_deps.add((s.ends_before, "start"))
-        deps[(s.id, "start")] = start_deps
-        deps[(s.id, "end")] = end_deps
+    deps = {
+        (s.id, edge): node_deps(protocol, (s.id, edge))
+        for s in protocol.steps
+        for edge in ("start", "end")
+    }
     users: dict[Node, list[Node]] = {n: [] for n in deps}
     for n, ds in deps.items():
         for d in ds:
@@ -154,8 +164,12 @@ def dependency_order(protocol: Protocol) -> list[Node]:
                 heapq.heappush(ready, (key(u), u))
     if len(order) < len(deps):
         stuck = sorted({n[0] for n, k in waiting.items() if k > 0}, key=index.__getitem__)
-        raise ProtocolError([f"{protocol.id}: steps depend on each other in a cycle: "
-                             + " -> ".join(stuck)])
+        raise ProtocolError(
+            [
+                f"{protocol.id}: steps caught in a dependency cycle (or waiting on one): "
+                + " -> ".join(stuck)
+            ]
+        )
     return order
 
 
@@ -167,6 +181,13 @@ class _Failure:
 
 
 class _Solver:
+    """Depth-first placement with conflict-directed backjumping.
+
+    When a step cannot be placed, the search jumps straight back to the latest step that its
+    failure depends on (its anchor, the other day of a violated constraint) instead of trying
+    every alternative of unrelated steps in between: plans with a real conflict fail fast.
+    """
+
     def __init__(
         self,
         protocol: Protocol,
@@ -181,6 +202,7 @@ class _Solver:
         self.pos = {n: i for i, n in enumerate(order)}
         self.day0 = protocol.day0_step.id
         self.steps = {s.id: s for s in protocol.steps}
+        self.parents = [{self.pos[d] for d in node_deps(protocol, n)} for n in order]
         # Each constraint is checked as soon as both of its days are placed.
         self.checks: dict[int, list[Constraint]] = {}
         for c in protocol.constraints:
@@ -190,7 +212,9 @@ class _Solver:
     def v(self, value: Value) -> int:
         return resolve(self.p, self.values, value)
 
-    def solve(self, start: date, pinned_day0: date | None) -> tuple[dict[Node, date], dict[str, str]]:
+    def solve(
+        self, start: date, pinned_day0: date | None
+    ) -> tuple[dict[Node, date], dict[str, str]]:
         self.start = start
         self.pinned = pinned_day0
         self.at: dict[Node, date] = {}
@@ -198,9 +222,8 @@ class _Solver:
         self.failure: _Failure | None = None
         self.last_problem: str | None = None
         self.tried = 0
-        if not self._place(0):
-            assert self.failure is not None
-            raise InfeasiblePlanError(self.failure.message)
+        if self._place(0) is not None:
+            raise InfeasiblePlanError(self.failure.message if self.failure else "no plan found")
         return dict(self.at), dict(self.moved)
 
     def _fail(self, depth: int, message: str, gap: int = 0) -> None:
@@ -208,13 +231,15 @@ class _Solver:
         if self.failure is None or (depth, -gap) > (self.failure.depth, -self.failure.gap):
             self.failure = _Failure(depth, message, gap)
 
-    def _place(self, i: int) -> bool:
+    def _place(self, i: int) -> set[int] | None:
+        """Place nodes i.. ; None on success, else the earlier nodes the failure depends on."""
         if i == len(self.order):
-            return True
+            return None
         node = self.order[i]
         sid, edge = node
-        candidates = self._starts(i, sid) if edge == "start" else self._end(i, sid)
+        conflict = set(self.parents[i])
         target_problem: str | None = None
+        candidates = self._starts(i, sid) if edge == "start" else self._end(i, sid)
         for day, why_target_skipped in candidates:
             self.tried += 1
             if self.tried > _SEARCH_LIMIT:
@@ -224,19 +249,28 @@ class _Solver:
                 )
             self.at[node] = day
             self.last_problem = None
-            problem = self._check(i)
-            if problem is None and self._place(i + 1):
-                if why_target_skipped:
-                    self.moved[sid] = why_target_skipped
-                elif target_problem:
-                    self.moved[sid] = f"moved from {fmt(self._target(sid))}: {target_problem}"
-                return True
-            if problem is not None:
+            violated = self._check(i)
+            if violated is None:
+                below = self._place(i + 1)
+                if below is None:
+                    if why_target_skipped:
+                        self.moved[sid] = why_target_skipped
+                    elif target_problem:
+                        self.moved[sid] = f"moved from {fmt(self._target(sid))}: {target_problem}"
+                    return None
+                if i not in below:  # another day for this node cannot help: jump back
+                    self.at.pop(node, None)
+                    return below
+                conflict |= below
+            else:
+                problem, others = violated
                 self._fail(i, problem)
+                conflict |= others
             if edge == "start" and target_problem is None and why_target_skipped is None:
                 target_problem = self.last_problem
         self.at.pop(node, None)
-        return False
+        conflict.discard(i)
+        return conflict
 
     def _anchor(self, s: Step) -> date:
         after = s.placement.after
@@ -266,12 +300,11 @@ class _Solver:
         target = self._target(sid)
         early, late = self.v(pl.early), self.v(pl.late)
         lo, hi = target - timedelta(days=early), target + timedelta(days=late)
-        offsets = _preference(pl.rule, early, late)
         needs_workday = pl.rule is not Rule.calendar
         target_closed = self.calendar.closed(target) if needs_workday else None
         note = f"moved from {fmt(target)}: {target_closed}" if target_closed else None
         found = False
-        for off in offsets:
+        for off in _preference(pl.rule, early, late):
             day = target + timedelta(days=off)
             if needs_workday and self.calendar.closed(day):
                 continue
@@ -283,29 +316,43 @@ class _Solver:
             return
         if self.pinned is not None and sid == self.day0:
             gap = max((lo - self.pinned).days, (self.pinned - hi).days, 0)
-            self._fail(i, self._pinned_problem(s, lo, hi, needs_workday), gap)
+            self._fail(i, self._pinned_problem(s, self.pinned, lo, hi, needs_workday), gap)
             return
         nxt = _nearest_open(self.calendar, hi, +1)
         prv = _nearest_open(self.calendar, lo, -1)
-        by = min((nxt - hi).days, (lo - prv).days)
+        after, before = (nxt - hi).days, (lo - prv).days
+        window = (
+            f"{fmt(lo)} to {fmt(hi)} (target {fmt(target)}, {_signed(self.v(pl.offset))} days "
+            f"from {self._describe_anchor(s)}, window -{early}/+{late})"
+        )
+        if s.outside_window == "warn":
+            day, by = (prv, before) if before < after else (nxt, after)
+            yield (
+                day,
+                (
+                    f"{OUTSIDE_WINDOW} {window}: {fmt(target)} is {target_closed}; "
+                    f"placed {plural(by)} {'before' if day < lo else 'after'} the window"
+                ),
+            )
+            return
         self._fail(
             i,
-            f"{s.id}: no working day from {fmt(lo)} to {fmt(hi)} (target {fmt(target)}, "
-            f"{_signed(self.v(pl.offset))} days from {self._describe_anchor(s)}, window "
-            f"-{early}/+{late}); the nearest working day is {plural(by)} outside the window",
+            f"{s.id}: no working day from {window}; the nearest working day is "
+            f"{plural(min(after, before))} outside the window",
         )
 
-    def _pinned_problem(self, s: Step, lo: date, hi: date, needs_workday: bool) -> str:
-        d = self.pinned
-        assert d is not None
+    def _pinned_problem(self, s: Step, d: date, lo: date, hi: date, needs_workday: bool) -> str:
+        anchor = f"{self._describe_anchor(s)} {_signed(self.v(s.placement.offset))} days"
         if d < lo:
-            return (f"infusion {fmt(d)} is {plural((lo - d).days)} too early: {s.id} may start "
-                    f"{fmt(lo)}–{fmt(hi)} ({self._describe_anchor(s)} "
-                    f"{_signed(self.v(s.placement.offset))} days)")
+            return (
+                f"infusion {fmt(d)} is {plural((lo - d).days)} too early: {s.id} may start "
+                f"{fmt(lo)}–{fmt(hi)} ({anchor})"
+            )
         if d > hi:
-            return (f"infusion {fmt(d)} is {plural((d - hi).days)} too late: {s.id} may start "
-                    f"{fmt(lo)}–{fmt(hi)} ({self._describe_anchor(s)} "
-                    f"{_signed(self.v(s.placement.offset))} days)")
+            return (
+                f"infusion {fmt(d)} is {plural((d - hi).days)} too late: {s.id} may start "
+                f"{fmt(lo)}–{fmt(hi)} ({anchor})"
+            )
         reason = self.calendar.closed(d) if needs_workday else None
         return f"infusion {fmt(d)} is not a working day ({reason})"
 
@@ -323,21 +370,31 @@ class _Solver:
             return
         yield end, None
 
-    def _check(self, i: int) -> str | None:
+    def _check(self, i: int) -> tuple[str, set[int]] | None:
+        """The first constraint checked at node i that fails, with the nodes it involves."""
         for c in self.checks.get(i, ()):
-            a = self.at[(c.first.step, c.first.edge)]
-            b = self.at[(c.then.step, c.then.edge)]
+            first, then = (c.first.step, c.first.edge), (c.then.step, c.then.edge)
+            a, b = self.at[first], self.at[then]
             gap = (b - a).days
             lo = self.v(c.min) if c.min is not None else None
             hi = self.v(c.max) if c.max is not None else None
-            where = f"{c.then.step} {c.then.edge} {fmt(b)} is {plural(gap)} after {c.first.step} " \
-                    f"{c.first.edge} {fmt(a)}"
+            where = (
+                f"{c.then.step} {c.then.edge} {fmt(b)} is {plural(gap)} after {c.first.step} "
+                f"{c.first.edge} {fmt(a)}"
+            )
+            nodes = {self.pos[first], self.pos[then]}
             if lo is not None and gap < lo:
-                return (f"constraint {c.id} ({c.description}): {where}; needs at least {lo} "
-                        f"— {plural(lo - gap)} short")
+                return (
+                    f"constraint {c.id} ({c.description}): {where}; needs at least {lo} "
+                    f"— {plural(lo - gap)} short",
+                    nodes,
+                )
             if hi is not None and gap > hi:
-                return (f"constraint {c.id} ({c.description}): {where}; allows at most {hi} "
-                        f"— {plural(gap - hi)} over")
+                return (
+                    f"constraint {c.id} ({c.description}): {where}; allows at most {hi} "
+                    f"— {plural(gap - hi)} over",
+                    nodes,
+                )
         return None
 
 
@@ -377,15 +434,14 @@ def schedule(
 
     Backward planning returns the latest start whose plan puts the infusion on that day.
     """
-    if (start is None) == (infusion is None):
-        raise InputError("give exactly one of --start (first washout day) or --infusion (D0)")
     values = bind_parameters(protocol, overrides or {})
     solver = _Solver(protocol, values, calendar or MondayToFriday(), dependency_order(protocol))
-    if start is not None:
+    if infusion is not None and start is None:
+        at, moved, start = _backward(solver, infusion)
+    elif start is not None and infusion is None:
         at, moved = solver.solve(start, None)
     else:
-        assert infusion is not None
-        at, moved, start = _backward(solver, infusion)
+        raise InputError("give exactly one of --start (first washout day) or --infusion (D0)")
     day0 = at[(solver.day0, "start")]
     events = sorted(
         (
@@ -401,10 +457,12 @@ def schedule(
         ),
         key=lambda e: e.start,
     )
-    warnings = []
+    warnings = [f"{sid}: {note}" for sid, note in moved.items() if note.startswith(OUTSIDE_WINDOW)]
     if today is not None and start < today:
-        warnings.append(f"the plan starts on {fmt(start)}, {plural((today - start).days)} "
-                        f"before today ({fmt(today)})")
+        warnings.append(
+            f"the plan starts on {fmt(start)}, {plural((today - start).days)} "
+            f"before today ({fmt(today)})"
+        )
     return Plan(protocol, values, start, day0, tuple(events), tuple(warnings))
 
 
@@ -413,8 +471,23 @@ def _backward(solver: _Solver, infusion: date) -> tuple[dict[Node, date], dict[s
     reason = solver.calendar.closed(infusion) if s.placement.rule is not Rule.calendar else None
     if reason:
         raise InfeasiblePlanError(f"infusion {fmt(infusion)} is not a working day ({reason})")
+    # A forward plan gives the usual start-to-D0 lead; the latest feasible start lies a little
+    # before or after infusion - lead (weekends and holidays shift it by days, not weeks).
+    first = 0
+    try:
+        probe, _ = solver.solve(infusion, None)
+        lead = (probe[(solver.day0, "start")] - infusion).days
+        first = max(0, lead - _BACKWARD_SLACK)
+    except InfeasiblePlanError:
+        pass
+    return _search_back(solver, infusion, first)
+
+
+def _search_back(
+    solver: _Solver, infusion: date, first: int
+) -> tuple[dict[Node, date], dict[str, str], date]:
     best: _Failure | None = None
-    for back in range(0, _BACKWARD_HORIZON + 1):
+    for back in range(first, _BACKWARD_HORIZON + 1):
         start = infusion - timedelta(days=back)
         try:
             at, moved = solver.solve(start, infusion)
@@ -423,6 +496,8 @@ def _backward(solver: _Solver, infusion: date) -> tuple[dict[Node, date], dict[s
             if f is not None and (best is None or (f.depth, -f.gap) > (best.depth, -best.gap)):
                 best = f
             continue
+        if back == first and first > 0:  # the guess was too early: search every later start
+            return _search_back(solver, infusion, 0)
         return at, moved, start
     reason = best.message if best else "no plan start found"
     raise InfeasiblePlanError(f"no plan puts the infusion on {fmt(infusion)}: {reason}")

@@ -1,4 +1,4 @@
-"""Protocol files: find them (shipped library, CARTPLAN_PROTOCOL_PATH, or a path), parse, validate."""
+"""Protocol files: find them (shipped, CARTPLAN_PROTOCOL_PATH, or a path), parse, validate."""
 
 from __future__ import annotations
 
@@ -75,8 +75,9 @@ def parse(path: Path) -> Protocol:
     try:
         protocol = Protocol.model_validate(data)
     except ValidationError as e:
-        raise ProtocolError([f"{path}: {_where(data, err['loc'])}: {_message(err)}"
-                             for err in e.errors()]) from None
+        raise ProtocolError(
+            [f"{path}: {_where(data, err['loc'])}: {_message(err)}" for err in e.errors()]
+        ) from None
     problems = validate(protocol)
     if protocol.id != path.stem:
         problems.insert(0, f"id: '{protocol.id}' does not match the file name '{path.name}'")

@@ -177,9 +177,7 @@ class CheckItem(Model):
 
 class Alarm(Model):
     days_before: int = Field(ge=0, description="Days before the step's first day.")
-    time: str = Field(
-        pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="Local time of day, HH:MM."
-    )
+    time: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="Local time of day, HH:MM.")
 
 
 class Step(Model):
@@ -200,6 +198,11 @@ class Step(Model):
         description="Step id: this step lasts until the day before that step starts.",
     )
     day0: bool = Field(default=False, description="True for the one infusion step that is D0.")
+    outside_window: Literal["fail", "warn"] = Field(
+        default="fail",
+        description="When no working day in the window fits: 'fail' the plan, or 'warn' and take "
+        "the nearest working day outside the window (for visits that must not move the infusion).",
+    )
     watch: list[str] = Field(
         default=[], description="What a monitoring step watches for: crs, icans, iec-hs, …"
     )

@@ -52,7 +52,9 @@ def step_label(e: Event) -> str:
     return e.step.title + (" †" if has_assumption(e) else "")
 
 
-ASSUMPTION_NOTE = "† rests on an assumption the literature does not confirm: cartplan protocols show {}"
+ASSUMPTION_NOTE = (
+    "† rests on an assumption the literature does not confirm: cartplan protocols show {}"
+)
 
 
 def event_notes(e: Event) -> list[str]:
@@ -169,9 +171,19 @@ def to_table(plan: Plan) -> RenderableType:
     for e in plan.events:
         short = e.start.strftime("%a %Y-%m-%d")
         date = short if e.start == e.end else f"{short}\n→ {e.end.strftime('%a %Y-%m-%d')}"
-        table.add_row(Text(date), Text(span_label(e)), Text(step_label(e)),
-                      Text(", ".join(e.step.teams)), Text("\n".join(event_notes(e))))
-    parts: list[RenderableType] = [Text(head[0], style="bold"), *(Text(x) for x in head[1:]),
-                                   Text(""), table, Text(ASSUMPTION_NOTE.format(plan.protocol.id))]
+        table.add_row(
+            Text(date),
+            Text(span_label(e)),
+            Text(step_label(e)),
+            Text(", ".join(e.step.teams)),
+            Text("\n".join(event_notes(e))),
+        )
+    parts: list[RenderableType] = [
+        Text(head[0], style="bold"),
+        *(Text(x) for x in head[1:]),
+        Text(""),
+        table,
+        Text(ASSUMPTION_NOTE.format(plan.protocol.id)),
+    ]
     parts += [Text(f"warning: {w}", style="yellow") for w in plan.warnings]
     return Group(*parts)

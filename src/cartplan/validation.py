@@ -39,8 +39,11 @@ def validate(p: Protocol) -> list[str]:
 
 
 def _duplicates(kind: str, ids: Iterable[str]) -> list[str]:
-    return [f"{kind}: id '{i}' is used {n} times; ids must be unique"
-            for i, n in Counter(ids).items() if n > 1]
+    return [
+        f"{kind}: id '{i}' is used {n} times; ids must be unique"
+        for i, n in Counter(ids).items()
+        if n > 1
+    ]
 
 
 def _unique_ids(p: Protocol) -> list[str]:
@@ -70,8 +73,10 @@ def _param_ref_problem(p: Protocol, where: str, value: Value | None) -> str | No
     name, _, bound = value.partition(".")
     names = [x.name for x in p.parameters]
     if name not in names or bound not in ("", "min", "max"):
-        return (f"{where}: '{value}' is neither a number nor a parameter "
-                f"(known: {', '.join(names) or 'none'}; NAME, NAME.min or NAME.max)")
+        return (
+            f"{where}: '{value}' is neither a number nor a parameter "
+            f"(known: {', '.join(names) or 'none'}; NAME, NAME.min or NAME.max)"
+        )
     return None
 
 
@@ -82,8 +87,11 @@ def _references(p: Protocol) -> list[str]:
     refs = {r.id for r in p.references}
 
     def cite(where: str, ids: list[str]) -> None:
-        out.extend(f"{where}.references: unknown reference '{r}' (known: {', '.join(sorted(refs))})"
-                   for r in ids if r not in refs)
+        out.extend(
+            f"{where}.references: unknown reference '{r}' (known: {', '.join(sorted(refs))})"
+            for r in ids
+            if r not in refs
+        )
 
     def step_ref(where: str, sid: str, allow_day0: bool = False) -> None:
         if sid in steps or (allow_day0 and sid == DAY0):
@@ -117,8 +125,11 @@ def _references(p: Protocol) -> list[str]:
                 out.append(problem)
     for s in p.steps:
         where = f"steps[{s.id}]"
-        out.extend(f"{where}.teams: team '{t}' is not declared (declared: "
-                   f"{', '.join(sorted(teams))})" for t in s.teams if t not in teams)
+        out.extend(
+            f"{where}.teams: team '{t}' is not declared (declared: {', '.join(sorted(teams))})"
+            for t in s.teams
+            if t not in teams
+        )
         if s.placement.after is not None:
             step_ref(f"{where}.placement.after", s.placement.after, allow_day0=True)
         if s.ends_before is not None:
@@ -140,8 +151,10 @@ def _anchors(p: Protocol) -> list[str]:
     out: list[str] = []
     day0 = [s for s in p.steps if s.day0]
     if len(day0) != 1:
-        out.append(f"steps: exactly one step must be the D0 anchor (day0: true); found {len(day0)}"
-                   + (f" ({', '.join(s.id for s in day0)})" if day0 else ""))
+        out.append(
+            f"steps: exactly one step must be the D0 anchor (day0: true); found {len(day0)}"
+            + (f" ({', '.join(s.id for s in day0)})" if day0 else "")
+        )
     for s in day0:
         if s.stage is not Stage.infusion:
             out.append(f"steps[{s.id}].stage: the D0 anchor must be an infusion, not {s.stage}")
@@ -149,14 +162,25 @@ def _anchors(p: Protocol) -> list[str]:
             out.append(f"steps[{s.id}].placement.after: the D0 anchor cannot be placed after day0")
     starts = [s for s in p.steps if s.placement.after is None]
     if len(starts) != 1:
-        out.append("steps: exactly one step must start the plan (no placement.after); found "
-                   f"{len(starts)}" + (f" ({', '.join(s.id for s in starts)})" if starts else ""))
+        out.append(
+            "steps: exactly one step must start the plan (no placement.after); found "
+            f"{len(starts)}" + (f" ({', '.join(s.id for s in starts)})" if starts else "")
+        )
     for s in p.steps:
-        given = [f for f, v in (("duration", s.duration), ("end_day", s.end_day),
-                                ("ends_before", s.ends_before)) if v is not None]
+        given = [
+            f
+            for f, v in (
+                ("duration", s.duration),
+                ("end_day", s.end_day),
+                ("ends_before", s.ends_before),
+            )
+            if v is not None
+        ]
         if len(given) > 1:
-            out.append(f"steps[{s.id}]: give at most one of duration, end_day, ends_before "
-                       f"(got {', '.join(given)})")
+            out.append(
+                f"steps[{s.id}]: give at most one of duration, end_day, ends_before "
+                f"(got {', '.join(given)})"
+            )
         if s.stage is Stage.monitoring and not s.watch:
             out.append(f"steps[{s.id}].watch: a monitoring step must say what it watches")
         if s.stage is Stage.lymphodepletion and not s.regimen:
@@ -170,8 +194,9 @@ def _parameters(p: Protocol) -> list[str]:
         if x.min > x.max:
             out.append(f"parameters[{x.name}]: min {x.min} is above max {x.max}")
         elif not x.min <= x.default <= x.max:
-            out.append(f"parameters[{x.name}].default: {x.default} is outside its range "
-                       f"{x.min}–{x.max}")
+            out.append(
+                f"parameters[{x.name}].default: {x.default} is outside its range {x.min}–{x.max}"
+            )
     return out
 
 
@@ -193,9 +218,13 @@ def _windows(p: Protocol) -> list[str]:
             if (w := worst(value)) < 0:
                 out.append(f"{where}.placement.{field}: window is {w} days; must be 0 or more")
         if pl.rule is Rule.nearest and "early" not in pl.model_fields_set:
-            out.append(f"{where}.placement: rule 'nearest' needs both early and late (early missing)")
+            out.append(
+                f"{where}.placement: rule 'nearest' needs both early and late (early missing)"
+            )
         if pl.rule is Rule.nearest and "late" not in pl.model_fields_set:
-            out.append(f"{where}.placement: rule 'nearest' needs both early and late (late missing)")
+            out.append(
+                f"{where}.placement: rule 'nearest' needs both early and late (late missing)"
+            )
         if s.duration is not None and (w := worst(s.duration)) < 1:
             out.append(f"{where}.duration: {w} days; a step lasts at least 1 day")
     for c in p.constraints:
@@ -226,8 +255,10 @@ def _regimens(p: Protocol) -> list[str]:
         for i, d in enumerate(s.regimen):
             outside = [day for day in d.days if not first <= day <= last]
             if outside:
-                out.append(f"steps[{s.id}].regimen[{i}].days: {d.agent} on day(s) "
-                           f"{', '.join(map(str, outside))} outside the step's days {first}..{last}")
+                out.append(
+                    f"steps[{s.id}].regimen[{i}].days: {d.agent} on day(s) "
+                    f"{', '.join(map(str, outside))} outside the step's days {first}..{last}"
+                )
             if len(set(d.days)) != len(d.days):
                 out.append(f"steps[{s.id}].regimen[{i}].days: a day is listed twice")
     return out

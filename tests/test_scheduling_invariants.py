@@ -1,0 +1,110 @@
+"""Scheduling invariants for every shipped protocol, many dates and several countries.
+
+Washout within its range; apheresis, release and infusion on working days; manufacturing after
+apheresis; release after manufacturing; LD on exactly its protocol days and after release;
+monitoring spans exactly as defined; every constraint and window of the protocol satisfied.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+
+import pytest
+from hypothesis import HealthCheck, given, note, settings
+from hypothesis import strategies as st
+from tests.plan_checks import check_plan
+
+from cartplan import engine, library
+from cartplan.errors import InfeasiblePlanError
+from cartplan.protocol import Protocol
+from cartplan.workdays import SiteCalendar
+
+PROTOCOLS = [s.id for s in library.available() if s.shipped]
+# (country, subdivision): different holidays, weekends (IL: Fri-Sat) and CN make-up workdays
+SITES = [
+    (None, None),
+    ("DE", "BY"),
+    ("FR", None),
+    ("US", "NY"),
+    ("CN", None),
+    ("IL", None),
+    ("GB", "ENG"),
+    ("JP", None),
+]
+DATES = st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31))
+
+
+@cache
+def protocol(pid: str) -> Protocol:
+    return library.load(pid)
+
+
+@cache
+def calendar(country: str | None, subdiv: str | None) -> SiteCalendar:
+    return SiteCalendar(country, subdiv)
+
+
+def test_there_are_seven_shipped_protocols() -> None:
+    assert sorted(PROTOCOLS) == sorted(
+        [
+            "lupus-flucy",
+            "ssc-flucy",
+            "myositis-flucy",
+            "lupus-cy-reduced",
+            "ssc-3rdgen",
+            "jdm-flucy",
+            "lupus-bcma-cd19",
+        ]
+    )
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pid=st.sampled_from(PROTOCOLS), start=DATES, site=st.sampled_from(SITES))
+def test_forward_plans_keep_every_invariant(
+    pid: str, start: date, site: tuple[str | None, str | None]
+) -> None:
+    cal = calendar(*site)
+    try:
+        plan = engine.schedule(protocol(pid), start=start, calendar=cal)
+    except InfeasiblePlanError as e:
+        # allowed only with an explanation naming days (e.g. a long holiday closing every
+        # apheresis day of the window)
+        note(str(e))
+        assert " day" in str(e)
+        return
+    check_plan(plan, cal)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pid=st.sampled_from(PROTOCOLS), infusion=DATES, site=st.sampled_from(SITES))
+def test_backward_plans_put_the_infusion_on_the_asked_day(
+    pid: str, infusion: date, site: tuple[str | None, str | None]
+) -> None:
+    cal = calendar(*site)
+    try:
+        plan = engine.schedule(protocol(pid), infusion=infusion, calendar=cal)
+    except InfeasiblePlanError as e:
+        note(str(e))
+        assert cal.closed(infusion) is not None, str(e)
+        assert "not a working day" in str(e)
+        return
+    assert plan.day0 == infusion
+    check_plan(plan, cal)
+
+
+@pytest.mark.parametrize("site", SITES)
+@pytest.mark.parametrize("pid", PROTOCOLS)
+def test_default_plans_are_feasible_on_almost_every_start_day(
+    pid: str, site: tuple[str | None, str | None]
+) -> None:
+    """Invariants must not be bought by refusing plans: at most 3 % of start days infeasible."""
+    cal = calendar(*site)
+    infeasible = 0
+    days = [date.fromordinal(date(2026, 1, 1).toordinal() + i) for i in range(0, 365, 2)]
+    for start in days:
+        try:
+            check_plan(engine.schedule(protocol(pid), start=start, calendar=cal), cal)
+        except InfeasiblePlanError:
+            infeasible += 1
+    assert infeasible <= 0.03 * len(days)
