@@ -103,10 +103,14 @@ def today_in(tz: str | None, override: str | None) -> date:
 
 
 def work_calendar(country: str | None, subdiv: str | None, closures: Path | None) -> WorkCalendar:
-    from cartplan.workdays import SiteCalendar, read_closures
-
     if subdiv is not None and country is None:
         raise InputError(f"--subdiv {subdiv}: give --country as well")
+    if country is None and closures is None:
+        from cartplan.engine import MondayToFriday
+
+        return MondayToFriday()
+    from cartplan.workdays import SiteCalendar, read_closures
+
     return SiteCalendar(country, subdiv, read_closures(closures) if closures else None)
 
 
@@ -164,13 +168,14 @@ def schedule(
     elif fmt is Format.markdown:
         sys.stdout.write(render.to_markdown(plan))
     else:
-        console().print(render.to_table(plan))
+        out = console()
+        out.print(render.to_table(plan, out.width))
 
 
 def console() -> "Console":  # noqa: UP037 - rich is imported lazily
     from rich.console import Console
 
-    return Console(highlight=False)
+    return Console(highlight=False, emoji=False, markup=False)
 
 
 if TYPE_CHECKING:
@@ -246,6 +251,8 @@ def main(argv: list[str] | None = None) -> None:
     from typer.exceptions import TyperException
 
     debug = os.environ.get("CARTPLAN_DEBUG") == "1"
+    # We use no pydantic plugins; finding them scans every installed package (as typer does).
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")
     try:
         code = app(args=argv, standalone_mode=False, prog_name="cartplan")
     except CartplanError as e:

@@ -13,9 +13,10 @@ days missing instead of bending the plan.
 from __future__ import annotations
 
 import heapq
+from calendar import monthrange
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 from typing import Protocol as TypingProtocol
 
 from cartplan.errors import InfeasiblePlanError, InputError, ProtocolError
@@ -43,8 +44,7 @@ class MondayToFriday:
         return "weekend" if day.weekday() >= 5 else None
 
 
-@dataclass(frozen=True)
-class Event:
+class Event(NamedTuple):
     step: Step
     start: date
     end: date  # inclusive
@@ -53,8 +53,7 @@ class Event:
     notes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(NamedTuple):
     protocol: Protocol
     parameters: Mapping[str, int]
     start: date
@@ -107,10 +106,10 @@ def add_months(day: date, months: int) -> date:
     """Calendar months later, clamped at month end (31 Jan + 1 month = 28/29 Feb)."""
     if not months:
         return day
-    import pendulum  # only plans with month-based follow-up pay for it
-
-    d = pendulum.Date(day.year, day.month, day.day).add(months=months)
-    return date(d.year, d.month, d.day)
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    last = monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
 
 
 def node_deps(protocol: Protocol, node: Node) -> set[Node]:
@@ -173,8 +172,7 @@ def dependency_order(protocol: Protocol) -> list[Node]:
     return order
 
 
-@dataclass
-class _Failure:
+class _Failure(NamedTuple):
     depth: int
     message: str
     gap: int = 0  # days a pinned infusion misses its window by; smaller is the better explanation

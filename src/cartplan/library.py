@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
-from importlib import resources
+from importlib.util import find_spec
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+from cartplan import __version__
 from cartplan.errors import InputError, ProtocolError
 from cartplan.protocol import Protocol
 
 SUFFIXES = (".yaml", ".yml")
 PATH_ENV = "CARTPLAN_PROTOCOL_PATH"
+CACHE_ENV = "CARTPLAN_CACHE_DIR"  # a folder, or "off"
+_FORMAT_CODE = ("protocol.py", "validation.py", "engine.py", "library.py")
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(NamedTuple):
     """Where a protocol comes from: the id and the file it was read from."""
 
     id: str
@@ -27,8 +28,10 @@ class Source:
 def search_dirs() -> list[tuple[Path, bool]]:
     """Directories searched for protocol ids: the user's (CARTPLAN_PROTOCOL_PATH) before ours."""
     dirs = [(Path(d), False) for d in os.environ.get(PATH_ENV, "").split(os.pathsep) if d]
-    shipped = resources.files("cartplan.protocols")
-    dirs.append((Path(str(shipped)), True))
+    # find_spec works for wheels and editable installs alike, without importlib.resources' cost
+    spec = find_spec("cartplan.protocols")
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        dirs.append((Path(location), True))
     return dirs
 
 
@@ -65,6 +68,71 @@ def load(spec: str | Path) -> Protocol:
 
 
 def parse(path: Path) -> Protocol:
+    """A validated protocol from its file.
+
+    Start-up time is a feature: a cache of earlier validations skips YAML, pydantic's validator
+    build and the rule checks when the file, its name and the format's code are unchanged.
+    """
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise InputError(f"{path}: cannot read ({e.__class__.__name__}: {e})") from None
+    cached = _cache_file(path, raw)
+    if cached is not None and cached.is_file():
+        import pickle
+
+        try:
+            # Our own dump of a model validated from these exact bytes by this exact code; the
+            # folder is the user's own cache, as writable to an attacker as their shell profile.
+            protocol = pickle.loads(cached.read_bytes())  # noqa: S301
+        except Exception:  # noqa: BLE001 - a broken cache only costs speed
+            protocol = None
+        if isinstance(protocol, Protocol):
+            return protocol
+    protocol = _parse_and_validate(path)
+    if cached is not None:
+        _write_cache(cached, protocol)
+    return protocol
+
+
+def cache_dir() -> Path | None:
+    if os.environ.get(CACHE_ENV) == "off":
+        return None
+    if custom := os.environ.get(CACHE_ENV):
+        return Path(custom)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "cartplan"
+
+
+def _cache_file(path: Path, raw: bytes) -> Path | None:
+    import hashlib
+
+    import pydantic
+
+    folder = cache_dir()
+    if folder is None:
+        return None
+    h = hashlib.sha256(raw)
+    h.update(path.name.encode())
+    h.update(f"{__version__} {pydantic.VERSION}".encode())
+    for code in _FORMAT_CODE:  # a change to the format or its rules invalidates the cache
+        h.update((Path(__file__).parent / code).read_bytes())
+    return folder / f"{h.hexdigest()[:32]}.pickle"
+
+
+def _write_cache(target: Path, protocol: Protocol) -> None:
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        import pickle
+
+        tmp = target.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps(protocol, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(target)
+    except OSError:
+        pass  # a read-only home only costs speed
+
+
+def _parse_and_validate(path: Path) -> Protocol:
     from pydantic import ValidationError
 
     from cartplan.validation import validate

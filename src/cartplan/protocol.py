@@ -28,7 +28,8 @@ Id = Annotated[
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: validators are built on first validation; a cached protocol never needs them.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 class Stage(StrEnum):

@@ -128,7 +128,7 @@ def header_lines(plan: Plan) -> list[str]:
     p = plan.protocol
     lines = [
         f"{p.title}",
-        f"protocol {p.id} v{p.version} · start {fmt(plan.start)} · D0 (infusion) {fmt(plan.day0)}",
+        f"{p.id} v{p.version} · start {fmt(plan.start)} · D0 infusion {fmt(plan.day0)}",
     ]
     if changed := changed_parameters(plan):
         lines.append("parameters: " + ", ".join(changed))
@@ -155,35 +155,60 @@ def to_markdown(plan: Plan) -> str:
     return "\n".join(out) + "\n"
 
 
-def to_table(plan: Plan) -> RenderableType:
-    from rich import box
-    from rich.console import Group
-    from rich.table import Table
+def columns(rows: list[list[str]], widths: list[int], gap: str = "  ") -> list[str]:
+    """Rows of cells laid out in fixed-width columns, each cell wrapped to its column.
+
+    rich.table lays out the same table about ten times slower, and the timeline is the first
+    thing users run: start-up time is a feature. Widths count terminal cells (wide characters).
+    """
+    import textwrap
+
+    from rich.cells import set_cell_size
+
+    out = []
+    for row in rows:
+        cells = [
+            [
+                w
+                for part in cell.split("\n")
+                for w in textwrap.wrap(part, width, break_on_hyphens=False) or [""]
+            ]
+            for cell, width in zip(row, widths, strict=True)
+        ]
+        for i in range(max(len(c) for c in cells)):
+            parts = [
+                set_cell_size(c[i], w) if i < len(c) else " " * w
+                for c, w in zip(cells, widths, strict=True)
+            ]
+            out.append(gap.join(parts).rstrip())
+    return out
+
+
+def to_table(plan: Plan, width: int = 80) -> RenderableType:
+    """The timeline as a table for the terminal, fitted to `width` cells."""
     from rich.text import Text
 
     head = header_lines(plan)
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    table.add_column("Date", no_wrap=True)
-    table.add_column("Day", no_wrap=True)
-    table.add_column("Step", ratio=3, overflow="fold")
-    table.add_column("Teams", ratio=2, overflow="fold")
-    table.add_column("Notes", ratio=3, overflow="fold")
+    day_w = max(4, *(len(span_label(e)) for e in plan.events))
+    rest = max(width - 16 - day_w - 8, 30)  # 4 gaps of 2 cells between 5 columns
+    step_w, team_w = rest * 2 // 5, max(12, rest // 4)
+    widths = [16, day_w, step_w, team_w, rest - step_w - team_w]
+    rows = []
     for e in plan.events:
         short = e.start.strftime("%a %Y-%m-%d")
         date = short if e.start == e.end else f"{short}\n→ {e.end.strftime('%a %Y-%m-%d')}"
-        table.add_row(
-            Text(date),
-            Text(span_label(e)),
-            Text(step_label(e)),
-            Text(", ".join(e.step.teams)),
-            Text("\n".join(event_notes(e))),
+        rows.append(
+            [date, span_label(e), step_label(e), ", ".join(e.step.teams), "\n".join(event_notes(e))]
         )
-    parts: list[RenderableType] = [
-        Text(head[0], style="bold"),
-        *(Text(x) for x in head[1:]),
-        Text(""),
-        table,
-        Text(ASSUMPTION_NOTE.format(plan.protocol.id)),
-    ]
-    parts += [Text(f"warning: {w}", style="yellow") for w in plan.warnings]
-    return Group(*parts)
+    text = Text()
+    text.append(head[0] + "\n", style="bold")
+    text.append("\n".join(head[1:]) + "\n\n")
+    text.append(
+        "\n".join(columns([["Date", "Day", "Step", "Teams", "Notes"]], widths)) + "\n", style="bold"
+    )
+    text.append("─" * min(width, sum(widths) + 8) + "\n")
+    text.append("\n".join(columns(rows, widths)) + "\n\n")
+    text.append(ASSUMPTION_NOTE.format(plan.protocol.id))
+    for w in plan.warnings:
+        text.append(f"\nwarning: {w}", style="yellow")
+    return text
