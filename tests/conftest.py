@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -13,6 +14,12 @@ from cartplan import cli
 FIXTURES = Path(__file__).parent / "fixtures"
 GOLDEN = Path(__file__).parent / "golden"
 TODAY = "2025-04-01"  # injected clock for every CLI run in tests
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_protocol_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests never read or write the user's cache of validated protocols."""
+    os.environ["CARTPLAN_CACHE_DIR"] = str(tmp_path_factory.mktemp("cartplan-cache"))
 
 
 @dataclass

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+
 from tests.conftest import Run
 
 BASE = ("schedule", "--protocol", "lupus-flucy")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
-from tests.conftest import TODAY, Run
-
 from cartplan import engine, library
 from cartplan.errors import InfeasiblePlanError
+
+from tests.conftest import TODAY, Run
 
 
 def test_backward_plan_infuses_on_the_asked_day(run: Run) -> None:

@@ -13,12 +13,13 @@ from functools import cache
 import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
-from tests.plan_checks import check_plan
 
 from cartplan import engine, library
 from cartplan.errors import InfeasiblePlanError
 from cartplan.protocol import Protocol
 from cartplan.workdays import SiteCalendar
+
+from tests.plan_checks import check_plan
 
 PROTOCOLS = [s.id for s in library.available() if s.shipped]
 # (country, subdivision): different holidays, weekends (IL: Fri-Sat) and CN make-up workdays

@@ -23,7 +23,7 @@ def test_table_lines_fit_80_cells_and_list_every_step(run: Run) -> None:
 
 
 def test_moves_are_explained_in_the_table(run: Run) -> None:
-    assert "moved from" not in run(*ARGS).out
+    assert "ld-after-release" not in run(*ARGS).out
     moved = run(*ARGS, "--set", "product_on_site_days=3")
     assert moved.code == 0
     assert "moved from" in moved.out and "ld-after-release" in moved.out

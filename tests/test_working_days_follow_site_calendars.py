@@ -7,9 +7,9 @@ import json
 from datetime import date
 from pathlib import Path
 
-from tests.conftest import TODAY, Run
-
 from cartplan.workdays import SiteCalendar
+
+from tests.conftest import TODAY, Run
 
 
 def plan(run: Run, *args: str) -> dict[str, dict[str, str]]:
