@@ -9,6 +9,7 @@ import pytest
 
 from cartplan import library
 from cartplan.errors import ProtocolError
+
 from tests.conftest import FIXTURES
 
 MINI = FIXTURES / "protocols" / "valid" / "mini.yaml"
