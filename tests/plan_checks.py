@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from cartplan.engine import Event, Plan, WorkCalendar, add_months, resolve
+from cartplan.dates import add_months
+from cartplan.engine import Event, Plan, WorkCalendar, resolve
 from cartplan.protocol import Rule, Stage
 
 

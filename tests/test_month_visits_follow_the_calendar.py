@@ -8,7 +8,7 @@ import pendulum
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cartplan.engine import add_months
+from cartplan.dates import add_months
 
 
 @given(

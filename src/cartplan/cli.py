@@ -6,12 +6,15 @@ them: start-up time is a feature.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import os
 import sys
+from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, NoReturn, get_type_hints
 
 import typer
 
@@ -19,6 +22,7 @@ from cartplan.errors import CartplanError, InputError
 
 if TYPE_CHECKING:
     from cartplan.engine import Plan, WorkCalendar
+    from cartplan.patient import Patient
 
 app = typer.Typer(
     name="cartplan",
@@ -42,33 +46,115 @@ class Format(StrEnum):
     markdown = "markdown"
 
 
-ProtocolOpt = Annotated[
-    str,
-    typer.Option(
-        "--protocol", "-p", help="Protocol id (see `cartplan protocols list`) or a .yaml path."
+def _opt(kind: object, help: str, *names: str, **kw: Any) -> object:
+    return Annotated[kind, typer.Option(*names, help=help, **kw)]
+
+
+# The planning options every command that builds a plan accepts (schedule, checklist, …): one
+# declaration, added to each command by @planning_command and handed to it as PlanArgs.
+PLAN_OPTIONS: dict[str, tuple[object, object]] = {
+    "protocol": (
+        _opt(
+            str, "Protocol id (see `cartplan protocols list`) or a .yaml path.", "--protocol", "-p"
+        ),
+        inspect.Parameter.empty,
     ),
-]
-StartOpt = Annotated[str | None, typer.Option(help="First washout day, YYYY-MM-DD (plan forward).")]
-InfusionOpt = Annotated[
-    str | None, typer.Option(help="Target infusion day D0, YYYY-MM-DD (plan backward).")
-]
-SetOpt = Annotated[
-    list[str] | None,
-    typer.Option("--set", metavar="NAME=VALUE", help="Set a protocol parameter (repeatable)."),
-]
-CountryOpt = Annotated[
-    str | None, typer.Option(help="Country for public holidays (ISO code, e.g. DE).")
-]
-SubdivOpt = Annotated[
-    str | None, typer.Option(help="Subdivision for holidays (e.g. BY for Bavaria).")
-]
-ClosuresOpt = Annotated[
-    Path | None, typer.Option(help="Site closures: one 'YYYY-MM-DD[..YYYY-MM-DD] reason' a line.")
-]
-TzOpt = Annotated[
-    str | None, typer.Option(help="Time zone of the site (IANA name, e.g. Europe/Berlin).")
-]
-TodayOpt = Annotated[str | None, typer.Option(hidden=True, help="Override today's date (tests).")]
+    "start": (_opt(str | None, "First washout day, YYYY-MM-DD (plan forward)."), None),
+    "infusion": (_opt(str | None, "Target infusion day D0, YYYY-MM-DD (plan backward)."), None),
+    "sets": (
+        _opt(
+            list[str] | None,
+            "Set a protocol parameter (repeatable).",
+            "--set",
+            metavar="NAME=VALUE",
+        ),
+        None,
+    ),
+    "country": (_opt(str | None, "Country for public holidays (ISO code, e.g. DE)."), None),
+    "subdiv": (_opt(str | None, "Subdivision for holidays (e.g. BY for Bavaria)."), None),
+    "closures": (
+        _opt(Path | None, "Site closures: one 'YYYY-MM-DD[..YYYY-MM-DD] reason' a line."),
+        None,
+    ),
+    "tz": (_opt(str | None, "Time zone of the site (IANA name, e.g. Europe/Berlin)."), None),
+    "patient": (_opt(Path | None, "Patient profile, YAML or JSON (keys: see README)."), None),
+    "label": (_opt(str | None, "Pseudonymous patient label (the only identifier exported)."), None),
+    "sex": (_opt(str | None, "Sex: F or M."), None),
+    "age": (_opt(int | None, "Age in years."), None),
+    "birth_date": (_opt(str | None, "Date of birth, YYYY-MM-DD (PHI)."), None),
+    "weight_kg": (_opt(float | None, "Weight in kg."), None),
+    "height_cm": (_opt(float | None, "Height in cm."), None),
+    "creatinine": (
+        _opt(str | None, "Serum creatinine with unit: '1.2 mg/dL' or '106 umol/L'."),
+        None,
+    ),
+    "crcl_ml_min": (_opt(float | None, "Measured creatinine clearance, mL/min."), None),
+    "disease": (_opt(str | None, "Disease being treated."), None),
+    "medication": (
+        _opt(
+            list[str] | None,
+            "DRUG:LAST_DOSE[:DOSE], e.g. 'rituximab:2025-03-10' "
+            "or 'prednisone:2025-04-30:15 mg/day' (repeatable).",
+            metavar="MED",
+        ),
+        None,
+    ),
+    "name": (_opt(str | None, "Patient name (PHI; exported only with --include-phi)."), None),
+    "mrn": (_opt(str | None, "Medical record number (PHI)."), None),
+    "include_phi": (_opt(bool, "Put name, birth date and record number into outputs."), False),
+    "today": (_opt(str | None, "Override today's date (tests).", hidden=True), None),
+}
+
+
+class PlanArgs(NamedTuple):
+    protocol: str
+    start: str | None
+    infusion: str | None
+    sets: list[str] | None
+    country: str | None
+    subdiv: str | None
+    closures: Path | None
+    tz: str | None
+    patient: Path | None
+    label: str | None
+    sex: str | None
+    age: int | None
+    birth_date: str | None
+    weight_kg: float | None
+    height_cm: float | None
+    creatinine: str | None
+    crcl_ml_min: float | None
+    disease: str | None
+    medication: list[str] | None
+    name: str | None
+    mrn: str | None
+    include_phi: bool
+    today: str | None
+
+
+def planning_command(func: Callable[..., None]) -> Callable[..., None]:
+    """Give a command every planning option; it receives them as `args: PlanArgs`."""
+    hints = get_type_hints(func, include_extras=True)  # resolve postponed annotations
+    own = [
+        p.replace(annotation=hints.get(p.name, p.annotation))
+        for p in inspect.signature(func).parameters.values()
+        if p.name != "args"
+    ]
+    shared = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=kind)
+        for name, (kind, default) in PLAN_OPTIONS.items()
+    ]
+
+    @functools.wraps(func)
+    def command(**kwargs: Any) -> None:
+        args = PlanArgs(**{name: kwargs.pop(name) for name in PLAN_OPTIONS})
+        func(args=args, **kwargs)
+
+    params = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own] + shared
+    command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
+    command.__annotations__ = {p.name: p.annotation for p in params}
+    del command.__wrapped__  # typer must read the new signature, not the wrapped one
+    return command
 
 
 def parse_overrides(items: list[str] | None) -> dict[str, int]:
@@ -85,7 +171,7 @@ def parse_overrides(items: list[str] | None) -> dict[str, int]:
 
 
 def today_in(tz: str | None, override: str | None) -> date:
-    from cartplan.workdays import parse_date
+    from cartplan.dates import parse_date
 
     if override is not None:
         return parse_date(override, "--today")
@@ -114,62 +200,123 @@ def work_calendar(country: str | None, subdiv: str | None, closures: Path | None
     return SiteCalendar(country, subdiv, read_closures(closures) if closures else None)
 
 
-def make_plan(
-    protocol: str,
-    start: str | None,
-    infusion: str | None,
-    sets: list[str] | None,
-    country: str | None,
-    subdiv: str | None,
-    closures: Path | None,
-    tz: str | None,
-    today: str | None,
-) -> Plan:
-    """The shared planning options of every command that needs a plan."""
-    from cartplan import engine, library
-    from cartplan.workdays import parse_date
+def patient_from(args: PlanArgs) -> Patient | None:
+    """The patient profile: the file's keys, overridden by flags; None when neither is given."""
+    from cartplan import library
+    from cartplan.errors import PatientError
+    from cartplan.patient import Patient
 
-    if (start is None) == (infusion is None):
+    data: dict[str, Any] = {}
+    if args.patient is not None:
+        raw = library.read_yaml(args.patient)
+        if not isinstance(raw, dict):
+            raise InputError(f"{args.patient}: a patient file holds a mapping (label:, …)")
+        data = raw
+    flags = {
+        k: getattr(args, k)
+        for k in (
+            "label",
+            "sex",
+            "age",
+            "birth_date",
+            "weight_kg",
+            "height_cm",
+            "crcl_ml_min",
+            "disease",
+        )
+    }
+    data.update({k: v for k, v in flags.items() if v is not None})
+    if args.tz is not None and "timezone" not in data:
+        data["timezone"] = args.tz
+    if args.creatinine is not None:
+        value, _, unit = args.creatinine.strip().partition(" ")
+        if unit.strip() not in ("mg/dL", "umol/L"):
+            raise InputError(
+                f"--creatinine {args.creatinine}: give the unit, e.g. '1.2 mg/dL' or "
+                "'106 umol/L' (units are never guessed)"
+            )
+        data["creatinine"] = {"value": value, "unit": unit.strip()}
+    if args.medication:
+        data["medications"] = [
+            *data.get("medications", []),
+            *map(parse_medication, args.medication),
+        ]
+    phi = {k: v for k, v in (("name", args.name), ("mrn", args.mrn)) if v is not None}
+    if phi:
+        data["phi"] = {**data.get("phi", {}), **phi}
+    if not data:
+        return None
+    from pydantic import ValidationError
+
+    where = str(args.patient) if args.patient is not None else "patient"
+    try:
+        return Patient.model_validate(data)
+    except ValidationError as e:
+        raise PatientError(
+            [
+                f"{where}: {library.field_path(data, err['loc'])}: {library.error_text(err)}"
+                for err in e.errors()
+            ]
+        ) from None
+
+
+def parse_medication(text: str) -> dict[str, str]:
+    drug, _, rest = text.partition(":")
+    last, _, dose = rest.partition(":")
+    if not drug.strip() or not last.strip():
+        raise InputError(
+            f"--medication {text}: write DRUG:LAST_DOSE[:DOSE], e.g. "
+            "'mycophenolate mofetil:2025-04-28'"
+        )
+    out = {"drug": drug.strip(), "last_dose": last.strip()}
+    if dose.strip():
+        out["dose"] = dose.strip()
+    return out
+
+
+def make_plan(args: PlanArgs) -> Plan:
+    """A plan from the shared planning options."""
+    from cartplan import engine, library
+    from cartplan.dates import parse_date
+
+    if (args.start is None) == (args.infusion is None):
         raise InputError("give exactly one of --start (first washout day) or --infusion (D0)")
-    begin = parse_date(start, "--start") if start is not None else None
-    d0 = parse_date(infusion, "--infusion") if infusion is not None else None
-    overrides = parse_overrides(sets)
-    now = today_in(tz, today)
-    calendar = work_calendar(country, subdiv, closures)
+    begin = parse_date(args.start, "--start") if args.start is not None else None
+    d0 = parse_date(args.infusion, "--infusion") if args.infusion is not None else None
+    overrides = parse_overrides(args.sets)
+    now = today_in(args.tz, args.today)
+    calendar = work_calendar(args.country, args.subdiv, args.closures)
+    protocol = library.load(args.protocol)
+    patient = patient_from(args)
     return engine.schedule(
-        library.load(protocol),
+        protocol,
         start=begin,
         infusion=d0,
         overrides=overrides,
         calendar=calendar,
         today=now,
+        patient=patient,
+        washout=library.washout_table() if patient is not None else None,
     )
 
 
 @app.command()
+@planning_command
 def schedule(
-    protocol: ProtocolOpt,
-    start: StartOpt = None,
-    infusion: InfusionOpt = None,
-    set_: SetOpt = None,
-    country: CountryOpt = None,
-    subdiv: SubdivOpt = None,
-    closures: ClosuresOpt = None,
-    tz: TzOpt = None,
+    args: PlanArgs,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
-    today: TodayOpt = None,
 ) -> None:
     """Print the dated timeline of a protocol for one patient."""
-    plan = make_plan(protocol, start, infusion, set_, country, subdiv, closures, tz, today)
+    plan = make_plan(args)
     from cartplan import render
 
     if fmt is Format.json:
-        sys.stdout.write(render.to_json(plan))
+        sys.stdout.write(render.to_json(plan, args.include_phi))
     elif fmt is Format.markdown:
-        sys.stdout.write(render.to_markdown(plan))
+        sys.stdout.write(render.to_markdown(plan, args.include_phi))
     else:
         out = console()
-        out.print(render.to_table(plan, out.width))
+        out.print(render.to_table(plan, out.width, args.include_phi))
 
 
 def console() -> "Console":  # noqa: UP037 - rich is imported lazily
@@ -242,7 +389,8 @@ def protocols_schema() -> None:
 
 
 def fail(message: str, code: int) -> NoReturn:
-    sys.stderr.write(f"cartplan: error: {message}\n")
+    """One line per problem on stderr, then the exit code."""
+    sys.stderr.write("".join(f"cartplan: error: {line}\n" for line in message.splitlines()))
     raise SystemExit(code)
 
 

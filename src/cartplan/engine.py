@@ -13,14 +13,16 @@ days missing instead of bending the plan.
 from __future__ import annotations
 
 import heapq
-from calendar import monthrange
 from collections.abc import Iterator, Mapping
 from datetime import date, timedelta
 from typing import NamedTuple
 from typing import Protocol as TypingProtocol
 
+from cartplan.dates import add_months, fmt, plural
+from cartplan.dosing import Dosing, patient_numbers, washout_from_medications
 from cartplan.errors import InfeasiblePlanError, InputError, ProtocolError
-from cartplan.protocol import Constraint, Protocol, Rule, Step, Value
+from cartplan.patient import Patient, WashoutTable
+from cartplan.protocol import Constraint, Protocol, Rule, Stage, Step, Value
 
 DAY0 = "day0"
 OUTSIDE_WINDOW = "no working day in its window"
@@ -60,15 +62,8 @@ class Plan(NamedTuple):
     day0: date
     events: tuple[Event, ...]
     warnings: tuple[str, ...] = ()
-
-
-def fmt(day: date) -> str:
-    """A date as people on a ward read it: 'Sat 24 May 2025'."""
-    return day.strftime("%a %d %b %Y")
-
-
-def plural(n: int, word: str = "day") -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+    patient: Patient | None = None
+    dosing: Dosing | None = None
 
 
 def bind_parameters(protocol: Protocol, overrides: Mapping[str, int]) -> dict[str, int]:
@@ -100,16 +95,6 @@ def resolve(protocol: Protocol, values: Mapping[str, int], value: Value) -> int:
         return values[name]
     p = protocol.parameter(name)
     return p.min if bound == "min" else p.max
-
-
-def add_months(day: date, months: int) -> date:
-    """Calendar months later, clamped at month end (31 Jan + 1 month = 28/29 Feb)."""
-    if not months:
-        return day
-    year, month = divmod(day.month - 1 + months, 12)
-    year += day.year
-    last = monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
 
 
 def node_deps(protocol: Protocol, node: Node) -> set[Node]:
@@ -192,8 +177,10 @@ class _Solver:
         values: Mapping[str, int],
         calendar: WorkCalendar,
         order: list[Node],
+        not_before: Mapping[str, tuple[date, str]] | None = None,
     ) -> None:
         self.p = protocol
+        self.not_before = dict(not_before or {})
         self.values = values
         self.calendar = calendar
         self.order = order
@@ -302,15 +289,28 @@ class _Solver:
         target_closed = self.calendar.closed(target) if needs_workday else None
         note = f"moved from {fmt(target)}: {target_closed}" if target_closed else None
         found = False
+        floor, floor_reason = self.not_before.get(sid, (None, ""))
+        if floor is not None and target < floor:
+            note = f"moved from {fmt(target)}: {floor_reason}"
         for off in _preference(pl.rule, early, late):
             day = target + timedelta(days=off)
             if needs_workday and self.calendar.closed(day):
                 continue
+            if floor is not None and day < floor:
+                continue
             if self.pinned is not None and sid == self.day0 and day != self.pinned:
                 continue
             found = True
-            yield day, (note if off != 0 else None)
+            yield day, (note if day != target else None)
         if found:
+            return
+        if floor is not None and hi < floor:
+            self._fail(
+                i,
+                f"{s.id}: {floor_reason}, that is on or after {fmt(floor)}; its window "
+                f"ends {fmt(hi)} ({self._describe_anchor(s)} {_signed(self.v(pl.offset))}"
+                f" days, window -{early}/+{late}) — {plural((floor - hi).days)} short",
+            )
             return
         if self.pinned is not None and sid == self.day0:
             gap = max((lo - self.pinned).days, (self.pinned - hi).days, 0)
@@ -427,13 +427,31 @@ def schedule(
     overrides: Mapping[str, int] | None = None,
     calendar: WorkCalendar | None = None,
     today: date | None = None,
+    patient: Patient | None = None,
+    washout: WashoutTable | None = None,
 ) -> Plan:
     """Plan forward from the first washout day (`start`) or backward from a target D0 (`infusion`).
 
-    Backward planning returns the latest start whose plan puts the infusion on that day.
+    Backward planning returns the latest start whose plan puts the infusion on that day. With a
+    patient, the medication history sets the earliest apheresis (EBMT intervals from `washout`),
+    selects conditional steps, and the plan carries the patient's doses.
     """
     values = bind_parameters(protocol, overrides or {})
-    solver = _Solver(protocol, values, calendar or MondayToFriday(), dependency_order(protocol))
+    facts: frozenset[str] = frozenset()
+    not_before: dict[str, tuple[date, str]] = {}
+    tasks: tuple[tuple[str, int], ...] = ()
+    if patient is not None and washout is not None:
+        meds = washout_from_medications(washout, patient, start)
+        facts, tasks = meds.facts, meds.tasks
+        collect = next((s.id for s in protocol.steps if s.stage is Stage.apheresis), None)
+        if meds.earliest_apheresis is not None and collect is not None:
+            not_before[collect] = (meds.earliest_apheresis, meds.reason)
+    active = protocol.model_copy(
+        update={"steps": [s for s in protocol.steps if set(s.only_if) <= facts]}
+    )
+    solver = _Solver(
+        active, values, calendar or MondayToFriday(), dependency_order(active), not_before
+    )
     if infusion is not None and start is None:
         at, moved, start = _backward(solver, infusion)
     elif start is not None and infusion is None:
@@ -441,6 +459,15 @@ def schedule(
     else:
         raise InputError("give exactly one of --start (first washout day) or --infusion (D0)")
     day0 = at[(solver.day0, "start")]
+    notes = {sid: [note] for sid, note in moved.items()}
+    collect_day = next(
+        (at[(s.id, "start")] for s in active.steps if s.stage is Stage.apheresis), None
+    )
+    washout_step = next((s.id for s in active.steps if s.stage is Stage.washout), None)
+    if washout_step is not None and collect_day is not None:
+        for text, days_before in tasks:
+            by = collect_day - timedelta(days=days_before)
+            notes.setdefault(washout_step, []).append(f"{text} — by {fmt(by)}")
     events = sorted(
         (
             Event(
@@ -449,9 +476,9 @@ def schedule(
                 end=at[(s.id, "end")],
                 day=(at[(s.id, "start")] - day0).days,
                 day_end=(at[(s.id, "end")] - day0).days,
-                notes=(moved[s.id],) if s.id in moved else (),
+                notes=tuple(notes.get(s.id, ())),
             )
-            for s in protocol.steps
+            for s in active.steps
         ),
         key=lambda e: e.start,
     )
@@ -461,7 +488,8 @@ def schedule(
             f"the plan starts on {fmt(start)}, {plural((today - start).days)} "
             f"before today ({fmt(today)})"
         )
-    return Plan(protocol, values, start, day0, tuple(events), tuple(warnings))
+    dosing = patient_numbers(active, patient, day0) if patient is not None else None
+    return Plan(active, values, start, day0, tuple(events), tuple(warnings), patient, dosing)
 
 
 def _backward(solver: _Solver, infusion: date) -> tuple[dict[Node, date], dict[str, str], date]:

@@ -25,10 +25,24 @@ class ProtocolError(InputError):
         super().__init__(first + more)
 
 
+class PatientError(InputError):
+    """A patient profile with implausible or missing values: one line per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
 class InfeasiblePlanError(CartplanError):
     """No plan satisfies every constraint of the protocol (exit 3)."""
 
     exit_code = 3
+
+
+class ContraindicatedError(CartplanError):
+    """A protocol rule says a drug must not be given to this patient (exit 5)."""
+
+    exit_code = 5
 
 
 class OutputError(CartplanError):

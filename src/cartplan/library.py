@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 
 from cartplan import __version__
 from cartplan.errors import InputError, ProtocolError
+from cartplan.patient import WashoutTable
 from cartplan.protocol import Protocol
 
 SUFFIXES = (".yaml", ".yml")
@@ -144,7 +145,7 @@ def _parse_and_validate(path: Path) -> Protocol:
         protocol = Protocol.model_validate(data)
     except ValidationError as e:
         raise ProtocolError(
-            [f"{path}: {_where(data, err['loc'])}: {_message(err)}" for err in e.errors()]
+            [f"{path}: {field_path(data, err['loc'])}: {error_text(err)}" for err in e.errors()]
         ) from None
     problems = validate(protocol)
     if protocol.id != path.stem:
@@ -152,6 +153,17 @@ def _parse_and_validate(path: Path) -> Protocol:
     if problems:
         raise ProtocolError([f"{path}: {p}" for p in problems])
     return protocol
+
+
+def washout_table() -> WashoutTable:
+    """The EBMT washout intervals shipped in cartplan/data/washout.yaml."""
+    spec = find_spec("cartplan")
+    folder = (
+        Path(spec.submodule_search_locations[0])
+        if spec and spec.submodule_search_locations
+        else Path(__file__).parent
+    )
+    return WashoutTable.model_validate(read_yaml(folder / "data" / "washout.yaml"))
 
 
 def read_yaml(path: Path) -> Any:
@@ -184,7 +196,7 @@ def read_yaml(path: Path) -> Any:
         raise ProtocolError([f"{where}: not valid YAML ({problem})"]) from None
 
 
-def _where(data: Any, loc: tuple[int | str, ...]) -> str:
+def field_path(data: Any, loc: tuple[int | str, ...]) -> str:
     """A pydantic error location with list indexes replaced by the item's id where it has one."""
     parts: list[str] = []
     node = data
@@ -200,12 +212,16 @@ def _where(data: Any, loc: tuple[int | str, ...]) -> str:
     return ".".join(parts) or "(top level)"
 
 
-def _message(err: Any) -> str:
+def error_text(err: Any) -> str:
     kind = err["type"]
     if kind == "extra_forbidden":
         return "unknown field (see `cartplan protocols schema` for the allowed ones)"
     if kind == "missing":
         return "required field is missing"
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        return f"{err['input']} is out of range: {err['msg'].lower()}"
+    if kind == "value_error":
+        return str(err["ctx"]["error"]) if "ctx" in err else err["msg"]
     value = err.get("input")
     shown = f" (got {value!r})" if not isinstance(value, dict | list) else ""
     return f"{err['msg']}{shown}"

@@ -145,11 +145,37 @@ class Constraint(Model):
     references: list[str] = Field(default=[], description="Reference ids supporting the rule.")
 
 
+class RenalBand(Model):
+    """A creatinine-clearance band and what it does to the dose (exactly one of dose/factor/stop)."""
+
+    crcl_min: float | None = Field(
+        default=None, ge=0, description="Lower bound, mL/min (inclusive)."
+    )
+    crcl_below: float | None = Field(
+        default=None, gt=0, description="Upper bound, mL/min (exclusive)."
+    )
+    dose: float | None = Field(
+        default=None, gt=0, description="Dose in this band, in the dose unit."
+    )
+    factor: float | None = Field(
+        default=None, gt=0, lt=1, description="Multiply the dose by this (0.5 = 50 % reduction)."
+    )
+    stop: bool = Field(default=False, description="Do not give in this band: the plan stops.")
+    rule: str = Field(description="The rule in words, as the plan names it.")
+    references: list[str] = Field(default=[], description="Reference ids for the band.")
+
+
 class Dose(Model):
     agent: str = Field(description="Generic drug name, e.g. fludarabine.")
     dose: float = Field(gt=0, description="Amount per administration day, in 'unit'.")
     unit: Literal["mg/m2", "mg/kg", "mg"] = Field(description="Dose unit.")
     days: list[int] = Field(min_length=1, description="Administration days relative to D0.")
+    round_mg: float = Field(
+        default=0.1, gt=0, description="Pharmacy rounding step for the mg amounts (half up)."
+    )
+    renal: list[RenalBand] = Field(
+        default=[], description="Creatinine-clearance bands that change this dose."
+    )
     references: list[str] = Field(default=[], description="Reference ids for dose and days.")
     assumption: str | None = Field(
         default=None, description="Set when dose or days are not confirmed by the literature."
@@ -166,6 +192,31 @@ class CellDose(Model):
         default=None, description="Acceptable per-kg range [low, high] where the protocol has one."
     )
     references: list[str] = Field(default=[], description="Reference ids for the dose.")
+
+
+class Substitution(Model):
+    """Replace a checklist text for young patients (e.g. CAPD instead of ICE at age 12 or under)."""
+
+    max_age: int = Field(ge=0, description="Applies when the patient is at most this old (years).")
+    find: str = Field(min_length=1, description="Checklist text to replace (a substring).")
+    replace: str = Field(min_length=1, description="Replacement text.")
+    rule: str = Field(description="The rule in words, as the plan names it.")
+    references: list[str] = Field(default=[], description="Reference ids for the rule.")
+
+
+class Dosing(Model):
+    """How patient-specific doses are computed."""
+
+    bsa_formula: Literal["mosteller", "dubois"] = Field(
+        default="mosteller", description="Body-surface-area formula."
+    )
+    bsa_cap_m2: float | None = Field(
+        default=None, gt=0, description="Optional BSA cap (ASCO advises against capping)."
+    )
+    crcl_weight: Literal["actual", "ideal", "adjusted"] = Field(
+        default="actual", description="Weight used in Cockcroft-Gault."
+    )
+    references: list[str] = Field(default=[], description="Reference ids for the formulas.")
 
 
 class CheckItem(Model):
@@ -199,6 +250,11 @@ class Step(Model):
         description="Step id: this step lasts until the day before that step starts.",
     )
     day0: bool = Field(default=False, description="True for the one infusion step that is D0.")
+    only_if: list[str] = Field(
+        default=[],
+        description="Patient facts that must all hold for the step to be planned, e.g. "
+        "'prior:b-cell-antibody' (a drug of that class in the medication history).",
+    )
     outside_window: Literal["fail", "warn"] = Field(
         default="fail",
         description="When no working day in the window fits: 'fail' the plan, or 'warn' and take "
@@ -229,6 +285,13 @@ class Protocol(Model):
     steps: list[Step] = Field(min_length=1, description="The pathway's steps.")
     constraints: list[Constraint] = Field(
         default=[], description="Extra rules between steps that every plan must satisfy."
+    )
+    dosing: Dosing = Field(
+        default_factory=Dosing,
+        description="BSA formula, optional BSA cap and Cockcroft-Gault weight for patient doses.",
+    )
+    substitutions: list[Substitution] = Field(
+        default=[], description="Age-dependent replacements of checklist texts."
     )
     assumptions: list[str] = Field(
         default=[], description="Protocol-wide assumptions not confirmed by the literature."

@@ -6,7 +6,8 @@ import json
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from cartplan.engine import Event, Plan, fmt
+from cartplan.dates import fmt
+from cartplan.engine import Event, Plan
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
@@ -21,25 +22,44 @@ def span_label(e: Event) -> str:
     return day_label(e.day) if e.day == e.day_end else f"{day_label(e.day)}..{day_label(e.day_end)}"
 
 
-def regimen_lines(e: Event) -> list[str]:
-    return [
-        f"{d.agent} {d.dose:g} {d.unit} on {', '.join(day_label(x) for x in d.days)}"
-        for d in e.step.regimen
-    ]
+def regimen_lines(e: Event, plan: Plan) -> list[str]:
+    """Doses as protocol units, and as mg for this patient when a profile is given."""
+    dosing = plan.dosing
+    if dosing is None:
+        return [
+            f"{d.agent} {d.dose:g} {d.unit} on {', '.join(day_label(x) for x in d.days)}"
+            for d in e.step.regimen
+        ]
+    lines = []
+    for d in dosing.doses:
+        if d.step != e.step.id:
+            continue
+        days = ", ".join(day_label(x) for x in d.days)
+        lines.append(
+            f"{d.agent} {d.dose:g} {d.unit} = {d.amount_mg:g} mg/day on {days} "
+            f"(total {d.total_mg:g} mg)"
+        )
+        if d.adjustment is not None:
+            lines.append(f"adjusted: {d.adjustment.reason} ({d.adjustment.rule})")
+    return lines
 
 
 def cells(n: float) -> str:
-    """A cell count as printed in papers: 1x10^6, 12.5x10^6."""
+    """A cell count as printed in papers: 1x10^6, 1.25x10^7."""
     mantissa, exp = f"{n:.3e}".split("e")
     return f"{float(mantissa):g}x10^{int(exp)}"
 
 
-def cell_dose_line(e: Event) -> str | None:
+def cell_dose_line(e: Event, plan: Plan) -> str | None:
     c = e.step.cell_dose
     if c is None:
         return None
+    patient = plan.dosing.cell_dose if plan.dosing is not None else None
     if c.per_kg:
-        return f"{cells(c.per_kg)} CAR-T cells/kg"
+        line = f"{cells(c.per_kg)} CAR-T cells/kg"
+        if patient is not None:
+            line += f" = {cells(patient.cells)} cells"
+        return line
     return f"{cells(c.flat or 0)} CAR-T cells (flat dose)"
 
 
@@ -57,15 +77,15 @@ ASSUMPTION_NOTE = (
 )
 
 
-def event_notes(e: Event) -> list[str]:
+def event_notes(e: Event, plan: Plan) -> list[str]:
     """What a reader needs beside the title: why it moved, and doses."""
-    lines = [*e.notes, *regimen_lines(e)]
-    if (dose := cell_dose_line(e)) is not None:
+    lines = [*e.notes, *regimen_lines(e, plan)]
+    if (dose := cell_dose_line(e, plan)) is not None:
         lines.append(dose)
     return lines
 
 
-def event_json(e: Event) -> dict[str, Any]:
+def event_json(e: Event, plan: Plan) -> dict[str, Any]:
     day0 = e.start - timedelta(days=e.day)
     out: dict[str, Any] = {
         "id": e.step.id,
@@ -81,8 +101,10 @@ def event_json(e: Event) -> dict[str, Any]:
     if e.step.watch:
         out["watch"] = list(e.step.watch)
     if e.step.regimen:
-        out["regimen"] = [
-            {
+        doses = [x for x in plan.dosing.doses if x.step == e.step.id] if plan.dosing else []
+        out["regimen"] = []
+        for i, d in enumerate(e.step.regimen):
+            entry: dict[str, Any] = {
                 "agent": d.agent,
                 "dose": d.dose,
                 "unit": d.unit,
@@ -90,8 +112,23 @@ def event_json(e: Event) -> dict[str, Any]:
                 "dates": [(day0 + timedelta(days=x)).isoformat() for x in d.days],
                 "assumption": d.assumption,
             }
-            for d in e.step.regimen
-        ]
+            if doses:
+                line = doses[i]
+                adj = line.adjustment
+                entry |= {
+                    "dose": line.dose,
+                    "amount_mg": line.amount_mg,
+                    "total_mg": line.total_mg,
+                    "formula": line.formula,
+                    "adjustment": None
+                    if adj is None
+                    else {
+                        "rule": adj.rule,
+                        "reason": adj.reason,
+                        "references": list(adj.references),
+                    },
+                }
+            out["regimen"].append(entry)
     if e.step.cell_dose is not None:
         c = e.step.cell_dose
         out["cell_dose"] = {"product": c.product, "per_kg": c.per_kg, "flat": c.flat}
@@ -100,20 +137,59 @@ def event_json(e: Event) -> dict[str, Any]:
     return out
 
 
-def plan_json(plan: Plan) -> dict[str, Any]:
+def plan_json(plan: Plan, include_phi: bool = False) -> dict[str, Any]:
     p = plan.protocol
-    return {
+    out: dict[str, Any] = {
         "protocol": {"id": p.id, "version": p.version, "title": p.title},
         "start": plan.start.isoformat(),
         "day0": plan.day0.isoformat(),
         "parameters": dict(plan.parameters),
-        "events": [event_json(e) for e in plan.events],
-        "warnings": list(plan.warnings),
+    }
+    if plan.patient is not None and plan.dosing is not None:
+        out["patient"] = patient_json(plan, include_phi)
+        c = plan.dosing.cell_dose
+        out["cell_dose"] = None if c is None else {"cells": c.cells, "per_kg": c.per_kg}
+        out["calculations"] = [
+            {"name": x.name, "value": round(x.value, 3), "unit": x.unit, "formula": x.formula}
+            for x in plan.dosing.calcs
+        ]
+        out["substitutions"] = [
+            {"find": x.find, "replace": x.replace, "rule": x.rule}
+            for x in plan.dosing.substitutions
+        ]
+    out["events"] = [event_json(e, plan) for e in plan.events]
+    out["warnings"] = list(plan.warnings)
+    return out
+
+
+def patient_json(plan: Plan, include_phi: bool) -> dict[str, Any]:
+    """The pseudonymous patient summary; identifying data only when asked for."""
+    assert plan.patient is not None and plan.dosing is not None  # noqa: S101
+    d = plan.dosing
+    out: dict[str, Any] = {
+        "label": plan.patient.label,
+        "bsa_m2": None if d.bsa_m2 is None else round(d.bsa_m2, 3),
+        "crcl_ml_min": None if d.crcl_ml_min is None else round(d.crcl_ml_min, 1),
+        "weight_kg": d.weight_kg,
+    }
+    if include_phi:
+        out["phi"] = phi_fields(plan)
+    return out
+
+
+def phi_fields(plan: Plan) -> dict[str, str | None]:
+    pt = plan.patient
+    phi = pt.phi if pt is not None else None
+    born = (pt.birth_date if pt else None) or (phi.birth_date if phi else None)
+    return {
+        "name": phi.name if phi else None,
+        "birth_date": born.isoformat() if born else None,
+        "mrn": phi.mrn if phi else None,
     }
 
 
-def to_json(plan: Plan) -> str:
-    return json.dumps(plan_json(plan), indent=2, ensure_ascii=False) + "\n"
+def to_json(plan: Plan, include_phi: bool = False) -> str:
+    return json.dumps(plan_json(plan, include_phi), indent=2, ensure_ascii=False) + "\n"
 
 
 def changed_parameters(plan: Plan) -> list[str]:
@@ -124,7 +200,40 @@ def changed_parameters(plan: Plan) -> list[str]:
     ]
 
 
-def header_lines(plan: Plan) -> list[str]:
+def patient_lines(plan: Plan, include_phi: bool) -> list[str]:
+    """Who the plan is for (pseudonymous unless asked) and every computed number with its formula."""
+    pt, d = plan.patient, plan.dosing
+    if pt is None or d is None:
+        return []
+    facts = [f"patient {pt.label}"]
+    facts += [
+        x
+        for x in (
+            pt.sex,
+            f"{d.age} y" if d.age is not None else None,
+            f"{pt.weight_kg:g} kg" if pt.weight_kg else None,
+            f"{pt.height_cm:g} cm" if pt.height_cm else None,
+        )
+        if x
+    ]
+    lines = [" · ".join(facts)]
+    if include_phi:
+        phi = phi_fields(plan)
+        lines.append(" · ".join(f"{k}: {v}" for k, v in phi.items() if v))
+    lines += [
+        f"{c.name} {c.value:.3f} {c.unit} = {c.formula}"
+        if c.unit == "m²"
+        else f"{c.name} {c.value:.1f} {c.unit} = {c.formula}"
+        for c in d.calcs
+    ]
+    lines += [
+        f"{x.rule}: '{x.replace}' instead of '{x.find}' (age {d.age} <= {x.max_age})"
+        for x in d.substitutions
+    ]
+    return lines
+
+
+def header_lines(plan: Plan, include_phi: bool = False) -> list[str]:
     p = plan.protocol
     lines = [
         f"{p.title}",
@@ -132,22 +241,22 @@ def header_lines(plan: Plan) -> list[str]:
     ]
     if changed := changed_parameters(plan):
         lines.append("parameters: " + ", ".join(changed))
-    return lines
+    return lines + patient_lines(plan, include_phi)
 
 
 def _md(text: str) -> str:
     return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
-def to_markdown(plan: Plan) -> str:
-    head = header_lines(plan)
+def to_markdown(plan: Plan, include_phi: bool = False) -> str:
+    head = header_lines(plan, include_phi)
     out = [f"# {_md(head[0])}", "", *(_md(x) + "  " for x in head[1:]), ""]
     out += ["| Date | Day | Step | Teams | Notes |", "|---|---|---|---|---|"]
     for e in plan.events:
         date = fmt(e.start) if e.start == e.end else f"{fmt(e.start)} – {fmt(e.end)}"
         out.append(
             f"| {date} | {span_label(e)} | {_md(step_label(e))} | {', '.join(e.step.teams)} | "
-            f"{'<br>'.join(_md(n) for n in event_notes(e))} |"
+            f"{'<br>'.join(_md(n) for n in event_notes(e, plan))} |"
         )
     out += ["", _md(ASSUMPTION_NOTE.format(plan.protocol.id))]
     if plan.warnings:
@@ -184,11 +293,11 @@ def columns(rows: list[list[str]], widths: list[int], gap: str = "  ") -> list[s
     return out
 
 
-def to_table(plan: Plan, width: int = 80) -> RenderableType:
+def to_table(plan: Plan, width: int = 80, include_phi: bool = False) -> RenderableType:
     """The timeline as a table for the terminal, fitted to `width` cells."""
     from rich.text import Text
 
-    head = header_lines(plan)
+    head = header_lines(plan, include_phi)
     day_w = max(4, *(len(span_label(e)) for e in plan.events))
     rest = max(width - 16 - day_w - 8, 30)  # 4 gaps of 2 cells between 5 columns
     step_w, team_w = rest * 2 // 5, max(12, rest // 4)
@@ -198,7 +307,13 @@ def to_table(plan: Plan, width: int = 80) -> RenderableType:
         short = e.start.strftime("%a %Y-%m-%d")
         date = short if e.start == e.end else f"{short}\n→ {e.end.strftime('%a %Y-%m-%d')}"
         rows.append(
-            [date, span_label(e), step_label(e), ", ".join(e.step.teams), "\n".join(event_notes(e))]
+            [
+                date,
+                span_label(e),
+                step_label(e),
+                ", ".join(e.step.teams),
+                "\n".join(event_notes(e, plan)),
+            ]
         )
     text = Text()
     text.append(head[0] + "\n", style="bold")

@@ -31,6 +31,8 @@ def validate(p: Protocol) -> list[str]:
         return problems
     problems += _windows(p)
     problems += _regimens(p)
+    problems += _conditional_steps(p)
+    problems += _renal_bands(p)
     try:
         dependency_order(p)
     except ProtocolError as e:
@@ -115,6 +117,9 @@ def _references(p: Protocol) -> list[str]:
             out.append(f"{where}.url: '{r.url}' is not an https URL")
     for x in p.parameters:
         cite(f"parameters[{x.name}]", x.references)
+    cite("dosing", p.dosing.references)
+    for i, sub in enumerate(p.substitutions):
+        cite(f"substitutions[{i}]", sub.references)
     for c in p.constraints:
         where = f"constraints[{c.id}]"
         step_ref(f"{where}.first.step", c.first.step)
@@ -137,6 +142,8 @@ def _references(p: Protocol) -> list[str]:
         cite(where, s.references)
         for i, d in enumerate(s.regimen):
             cite(f"{where}.regimen[{i}]", d.references)
+            for j, band in enumerate(d.renal):
+                cite(f"{where}.regimen[{i}].renal[{j}]", band.references)
         for i, item in enumerate(s.checklist):
             cite(f"{where}.checklist[{i}]", item.references)
         if s.cell_dose is not None:
@@ -261,6 +268,58 @@ def _regimens(p: Protocol) -> list[str]:
                 )
             if len(set(d.days)) != len(d.days):
                 out.append(f"steps[{s.id}].regimen[{i}].days: a day is listed twice")
+    return out
+
+
+def _conditional_steps(p: Protocol) -> list[str]:
+    """A step planned only for some patients must not anchor or constrain any other step."""
+    out = []
+    conditional = {s.id for s in p.steps if s.only_if}
+    for s in p.steps:
+        for fact in s.only_if:
+            if not re.match(r"^prior:[a-z0-9-]+$", fact):
+                out.append(f"steps[{s.id}].only_if: '{fact}' is not a fact (prior:<drug class>)")
+        if s.only_if and s.day0:
+            out.append(f"steps[{s.id}].only_if: the D0 anchor cannot be conditional")
+        for field, ref in (("placement.after", s.placement.after), ("ends_before", s.ends_before)):
+            if ref in conditional:
+                out.append(
+                    f"steps[{s.id}].{field}: '{ref}' is conditional (only_if) and "
+                    "cannot anchor another step"
+                )
+    for c in p.constraints:
+        for end in (c.first, c.then):
+            if end.step in conditional:
+                out.append(f"constraints[{c.id}]: step '{end.step}' is conditional (only_if)")
+    return out
+
+
+def _renal_bands(p: Protocol) -> list[str]:
+    out = []
+    for s in p.steps:
+        for i, d in enumerate(s.regimen):
+            for j, b in enumerate(d.renal):
+                where = f"steps[{s.id}].regimen[{i}].renal[{j}]"
+                actions = [
+                    a
+                    for a, v in (("dose", b.dose), ("factor", b.factor), ("stop", b.stop or None))
+                    if v is not None
+                ]
+                if len(actions) != 1:
+                    out.append(
+                        f"{where}: give exactly one of dose, factor, stop "
+                        f"(got {', '.join(actions) or 'none'})"
+                    )
+                if b.crcl_min is None and b.crcl_below is None:
+                    out.append(f"{where}: give crcl_min, crcl_below or both")
+                elif (
+                    b.crcl_min is not None
+                    and b.crcl_below is not None
+                    and b.crcl_min >= b.crcl_below
+                ):
+                    out.append(
+                        f"{where}: crcl_min {b.crcl_min:g} is not below crcl_below {b.crcl_below:g}"
+                    )
     return out
 
 

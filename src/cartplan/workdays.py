@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from cartplan.dates import parse_date
 from cartplan.engine import MondayToFriday
 from cartplan.errors import InputError
 
@@ -93,13 +94,3 @@ def read_closures(path: Path) -> dict[date, str]:
             closed[day] = reason
             day += timedelta(days=1)
     return closed
-
-
-def parse_date(text: str, what: str) -> date:
-    """A calendar date written YYYY-MM-DD; anything else is an InputError naming `what`."""
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
-        raise InputError(f"{what}: '{text}' is not a date; write YYYY-MM-DD")
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError as e:
-        raise InputError(f"{what}: '{text}' is not a real calendar date ({e})") from e

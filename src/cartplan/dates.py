@@ -1,0 +1,38 @@
+"""Date helpers shared by every layer: parsing user input, month arithmetic, ward formatting."""
+
+from __future__ import annotations
+
+import re
+from calendar import monthrange
+from datetime import date
+
+from cartplan.errors import InputError
+
+
+def parse_date(text: str, what: str) -> date:
+    """A calendar date written YYYY-MM-DD; anything else is an InputError naming `what`."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        raise InputError(f"{what}: '{text}' is not a date; write YYYY-MM-DD")
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as e:
+        raise InputError(f"{what}: '{text}' is not a real calendar date ({e})") from None
+
+
+def add_months(day: date, months: int) -> date:
+    """Calendar months later, clamped at month end (31 Jan + 1 month = 28/29 Feb)."""
+    if not months:
+        return day
+    year, month = divmod(day.month - 1 + months, 12)
+    year += day.year
+    last = monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def fmt(day: date) -> str:
+    """A date as people on a ward read it: 'Sat 24 May 2025'."""
+    return day.strftime("%a %d %b %Y")
+
+
+def plural(n: int, word: str = "day") -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"

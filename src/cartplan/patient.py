@@ -1,0 +1,111 @@
+"""The patient profile (file keys and flags) and the washout table it is checked against.
+
+Only `label` leaves cartplan by default; name, birth date and record number live under `phi`
+and reach an output only with --include-phi.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from cartplan.protocol import Model
+
+
+class Creatinine(Model):
+    value: float = Field(gt=0, description="Serum creatinine value.")
+    unit: Literal["mg/dL", "umol/L"] = Field(description="Unit of the value: mg/dL or umol/L.")
+
+
+class Medication(Model):
+    drug: str = Field(min_length=2, description="Generic drug name or drug class.")
+    last_dose: date = Field(description="Date of the last dose (YYYY-MM-DD).")
+    dose: str | None = Field(
+        default=None,
+        pattern=r"^\d+(\.\d+)?\s*mg(/day)?$",
+        description="Current daily dose, e.g. '15 mg/day' (needed for glucocorticoids).",
+    )
+
+    @property
+    def mg_per_day(self) -> float | None:
+        return None if self.dose is None else float(self.dose.split("mg")[0])
+
+
+class Phi(Model):
+    name: str | None = Field(default=None, description="Full name (PHI).")
+    birth_date: date | None = Field(default=None, description="Date of birth (PHI).")
+    mrn: str | None = Field(default=None, description="Medical record number (PHI).")
+
+
+class Patient(Model):
+    label: str = Field(
+        min_length=1,
+        max_length=40,
+        description="Pseudonymous label: the only identifier exports carry by default.",
+    )
+    sex: Literal["F", "M"] | None = Field(default=None, description="Sex for Cockcroft-Gault/IBW.")
+    age: int | None = Field(default=None, ge=0, le=120, description="Age in years.")
+    birth_date: date | None = Field(
+        default=None, description="Date of birth, for the age (PHI: exported only on request)."
+    )
+    weight_kg: float | None = Field(default=None, ge=2, le=350, description="Weight, kg (2–350).")
+    height_cm: float | None = Field(default=None, ge=40, le=250, description="Height, cm (40–250).")
+    creatinine: Creatinine | None = Field(default=None, description="Serum creatinine with unit.")
+    crcl_ml_min: float | None = Field(
+        default=None, gt=0, le=250, description="Measured creatinine clearance, mL/min."
+    )
+    disease: str | None = Field(default=None, description="Disease being treated.")
+    timezone: str | None = Field(default=None, description="Patient's time zone (IANA name).")
+    medications: list[Medication] = Field(
+        default=[], description="Current and recent medications with their last dose."
+    )
+    phi: Phi | None = Field(default=None, description="Identifying data; exported only on request.")
+
+    @model_validator(mode="after")
+    def _plausible_creatinine(self) -> Patient:
+        c = self.creatinine
+        if c is not None:
+            mg = c.value if c.unit == "mg/dL" else c.value / 88.4
+            if not 0.1 <= mg <= 20:
+                raise ValueError(
+                    f"creatinine {c.value} {c.unit} is implausible (allowed 0.1–20 mg/dL, "
+                    "8.8–1768 umol/L): check the value and its unit"
+                )
+        return self
+
+    def age_on(self, day: date) -> int | None:
+        """Age in whole years on `day`, from `age` or the (PHI) birth date."""
+        if self.age is not None:
+            return self.age
+        born = self.birth_date or (self.phi.birth_date if self.phi else None)
+        if born is None:
+            return None
+        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+
+
+class DrugClass(Model):
+    id: str = Field(description="Class key, usable as a drug name in the medication list.")
+    name: str = Field(description="Class name as the guideline writes it.")
+    drugs: list[str] = Field(description="Generic names in the class (lower case).")
+    min_days: int = Field(default=0, ge=0, description="Days from last dose to apheresis.")
+    min_months: int = Field(default=0, ge=0, description="Calendar months from last dose.")
+    max_prednisone_mg: float | None = Field(
+        default=None, description="Glucocorticoids: highest daily dose allowed near apheresis."
+    )
+    by_days_before: int | None = Field(
+        default=None,
+        description="Glucocorticoids: the dose limit holds from this many days before.",
+    )
+    reference: str = Field(description="Source of the interval.")
+
+
+class WashoutTable(Model):
+    source: str = Field(description="Citation of the table.")
+    doi: str = Field(description="DOI of the source.")
+    classes: list[DrugClass] = Field(description="Drug classes with minimum intervals.")
+
+    def find(self, drug: str) -> DrugClass | None:
+        key = drug.strip().lower()
+        return next((c for c in self.classes if key == c.id or key in c.drugs), None)
