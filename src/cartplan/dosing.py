@@ -295,7 +295,7 @@ def washout_from_medications(table: WashoutTable, patient: Patient, start: date 
                 tasks.append(
                     (
                         f"{m.drug} {m.mg_per_day:g} mg/day: reduce to <= "
-                        f"{cls.max_prednisone_mg:g} mg/day ({cls.reference})",
+                        f"{cls.max_prednisone_mg:g} mg/day (EBMT 2024)",
                         cls.by_days_before or 0,
                     )
                 )

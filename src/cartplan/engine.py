@@ -15,14 +15,16 @@ from __future__ import annotations
 import heapq
 from collections.abc import Iterator, Mapping
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 from typing import Protocol as TypingProtocol
 
 from cartplan.dates import add_months, fmt, plural
-from cartplan.dosing import Dosing, patient_numbers, washout_from_medications
 from cartplan.errors import InfeasiblePlanError, InputError, ProtocolError
-from cartplan.patient import Patient, WashoutTable
 from cartplan.protocol import Constraint, Protocol, Rule, Stage, Step, Value
+
+if TYPE_CHECKING:
+    from cartplan.dosing import Dosing
+    from cartplan.patient import Patient, WashoutTable
 
 DAY0 = "day0"
 OUTSIDE_WINDOW = "no working day in its window"
@@ -441,6 +443,8 @@ def schedule(
     not_before: dict[str, tuple[date, str]] = {}
     tasks: tuple[tuple[str, int], ...] = ()
     if patient is not None and washout is not None:
+        from cartplan.dosing import washout_from_medications
+
         meds = washout_from_medications(washout, patient, start)
         facts, tasks = meds.facts, meds.tasks
         collect = next((s.id for s in protocol.steps if s.stage is Stage.apheresis), None)
@@ -488,7 +492,13 @@ def schedule(
             f"the plan starts on {fmt(start)}, {plural((today - start).days)} "
             f"before today ({fmt(today)})"
         )
-    dosing = patient_numbers(active, patient, day0) if patient is not None else None
+    dosing = None
+    if patient is not None and (patient.weight_kg, patient.height_cm) != (None, None):
+        from cartplan.dosing import patient_numbers
+
+        dosing = patient_numbers(active, patient, day0)
+    elif patient is not None:
+        warnings.append("doses in mg not computed: the patient has no weight_kg and height_cm")
     return Plan(active, values, start, day0, tuple(events), tuple(warnings), patient, dosing)
 
 

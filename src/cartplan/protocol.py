@@ -146,7 +146,7 @@ class Constraint(Model):
 
 
 class RenalBand(Model):
-    """A creatinine-clearance band and what it does to the dose (exactly one of dose/factor/stop)."""
+    """A creatinine-clearance band and what it does to the dose: one of dose, factor, stop."""
 
     crcl_min: float | None = Field(
         default=None, ge=0, description="Lower bound, mL/min (inclusive)."

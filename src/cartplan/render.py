@@ -201,7 +201,7 @@ def changed_parameters(plan: Plan) -> list[str]:
 
 
 def patient_lines(plan: Plan, include_phi: bool) -> list[str]:
-    """Who the plan is for (pseudonymous unless asked) and every computed number with its formula."""
+    """Who the plan is for (pseudonymous unless asked) and each computed number with its formula."""
     pt, d = plan.patient, plan.dosing
     if pt is None or d is None:
         return []
