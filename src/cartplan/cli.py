@@ -157,17 +157,27 @@ def planning_command(func: Callable[..., None]) -> Callable[..., None]:
     return command
 
 
-def parse_overrides(items: list[str] | None) -> dict[str, int]:
-    out: dict[str, int] = {}
+def parse_overrides(items: list[str] | None) -> tuple[dict[str, int], dict[str, str]]:
+    """--set NAME=VALUE for parameters (whole numbers) and STEP.time=HH:MM for appointments."""
+    import re
+
+    values: dict[str, int] = {}
+    times: dict[str, str] = {}
     for raw in items or []:
         name, sep, value = raw.partition("=")
-        if not sep or not name.strip():
+        name, value = name.strip(), value.strip()
+        if not sep or not name:
             raise InputError(f"--set {raw}: write NAME=VALUE, e.g. --set washout_days=14")
+        if name.endswith(".time"):
+            if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
+                raise InputError(f"--set {raw}: '{value}' is not a time; write HH:MM (24 h)")
+            times[name.removesuffix(".time")] = value
+            continue
         try:
-            out[name.strip()] = int(value.strip())
+            values[name] = int(value)
         except ValueError:
             raise InputError(f"--set {raw}: '{value}' is not a whole number") from None
-    return out
+    return values, times
 
 
 def today_in(tz: str | None, override: str | None) -> date:
@@ -283,7 +293,7 @@ def make_plan(args: PlanArgs) -> Plan:
         raise InputError("give exactly one of --start (first washout day) or --infusion (D0)")
     begin = parse_date(args.start, "--start") if args.start is not None else None
     d0 = parse_date(args.infusion, "--infusion") if args.infusion is not None else None
-    overrides = parse_overrides(args.sets)
+    overrides, times = parse_overrides(args.sets)
     now = today_in(args.tz, args.today)
     calendar = work_calendar(args.country, args.subdiv, args.closures)
     protocol = library.load(args.protocol)
@@ -297,7 +307,19 @@ def make_plan(args: PlanArgs) -> Plan:
         today=now,
         patient=patient,
         washout=library.washout_table() if patient is not None else None,
+        times=times,
     )
+
+
+TeamOpt = Annotated[
+    list[str] | None,
+    typer.Option("--team", help="Only this team's events in calendars (repeatable)."),
+]
+PlanIdOpt = Annotated[
+    str | None,
+    typer.Option(help="Stable plan id for calendar UIDs (default: patient label + protocol id)."),
+]
+NowOpt = Annotated[str | None, typer.Option(hidden=True, help="DTSTAMP clock (tests).")]
 
 
 @app.command()
@@ -305,11 +327,28 @@ def make_plan(args: PlanArgs) -> Plan:
 def schedule(
     args: PlanArgs,
     fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    ics: Annotated[
+        str | None,
+        typer.Option(
+            "--ics", metavar="FILE", help="Write the plan as an .ics calendar ('-' for stdout)."
+        ),
+    ] = None,
+    ics_dir: Annotated[
+        Path | None,
+        typer.Option("--ics-dir", help="Write one .ics per team plus all.ics into this folder."),
+    ] = None,
+    team: TeamOpt = None,
+    plan_id: PlanIdOpt = None,
+    now: NowOpt = None,
 ) -> None:
-    """Print the dated timeline of a protocol for one patient."""
+    """Print the dated timeline of a protocol for one patient; optionally write calendars."""
     plan = make_plan(args)
     from cartplan import render
 
+    if ics is not None or ics_dir is not None:
+        write_calendars(plan, args, ics, ics_dir, team, plan_id, now)
+        if ics == "-":
+            return
     if fmt is Format.json:
         sys.stdout.write(render.to_json(plan, args.include_phi))
     elif fmt is Format.markdown:
@@ -317,6 +356,105 @@ def schedule(
     else:
         out = console()
         out.print(render.to_table(plan, out.width, args.include_phi))
+
+
+def calendar_options(
+    plan: Plan, args: PlanArgs, plan_id: str | None, now: str | None, teams: list[str] | None
+) -> tuple[Any, list[str] | None]:
+    from datetime import UTC, datetime
+
+    from cartplan import ics
+
+    known = [t.id for t in plan.protocol.teams]
+    for t in teams or []:
+        if t not in known:
+            raise InputError(
+                f"--team {t}: protocol {plan.protocol.id} has no such team "
+                f"(teams: {', '.join(known)})"
+            )
+    if now is not None:
+        try:
+            stamp = datetime.fromisoformat(now).astimezone(UTC)
+        except ValueError:
+            raise InputError(f"--now {now}: write an ISO date-time") from None
+    else:
+        stamp = datetime.now(UTC).replace(microsecond=0)
+    tz = args.tz or (plan.patient.timezone if plan.patient is not None else None)
+    opts = ics.Options(ics.plan_id_for(plan, plan_id), stamp, tz, args.include_phi)
+    return opts, teams
+
+
+def write_calendars(
+    plan: Plan,
+    args: PlanArgs,
+    target: str | None,
+    folder: Path | None,
+    teams: list[str] | None,
+    plan_id: str | None,
+    now: str | None,
+) -> None:
+    from cartplan import ics
+
+    opts, wanted = calendar_options(plan, args, plan_id, now, teams)
+    files: dict[Path, bytes] = {}
+    if target is not None:
+        path = Path(target)
+        previous = ics.read_previous(path) if target != "-" else {}
+        data = ics.calendar(
+            ics.build(plan, opts, wanted, previous),
+            plan,
+            opts,
+            None if not wanted else "+".join(wanted),
+        )
+        if target == "-":
+            sys.stdout.buffer.write(data)
+        else:
+            files[path] = data
+    if folder is not None:
+        for t in [t.id for t in plan.protocol.teams if wanted is None or t.id in wanted]:
+            events = ics.build(plan, opts, [t], ics.read_previous(folder / f"{t}.ics"))
+            if events:
+                files[folder / f"{t}.ics"] = ics.calendar(events, plan, opts, t)
+        everything = ics.build(plan, opts, wanted, ics.read_previous(folder / "all.ics"))
+        files[folder / "all.ics"] = ics.calendar(everything, plan, opts, None)
+    ics.write_atomic(files)
+
+
+@app.command()
+@planning_command
+def publish(
+    args: PlanArgs,
+    caldav_url: Annotated[str, typer.Option(help="CalDAV calendar collection URL.")],
+    caldav_user: Annotated[str, typer.Option(help="CalDAV user name.")],
+    caldav_password_file: Annotated[
+        Path | None,
+        typer.Option(help="File holding the password (else $CARTPLAN_CALDAV_PASSWORD)."),
+    ] = None,
+    team: TeamOpt = None,
+    plan_id: PlanIdOpt = None,
+    now: NowOpt = None,
+) -> None:
+    """Upload the plan's events to a CalDAV calendar, one resource per event; updates in place."""
+    from cartplan import caldav_publish
+
+    if caldav_password_file is not None:
+        try:
+            password = caldav_password_file.read_text(encoding="utf-8").strip()
+        except OSError as e:
+            raise InputError(
+                f"--caldav-password-file {caldav_password_file}: cannot read ({e.strerror})"
+            ) from None
+    else:
+        password = os.environ.get("CARTPLAN_CALDAV_PASSWORD", "")
+        if not password:
+            raise InputError(
+                "no CalDAV password: set CARTPLAN_CALDAV_PASSWORD or give "
+                "--caldav-password-file (never on the command line)"
+            )
+    plan = make_plan(args)
+    opts, wanted = calendar_options(plan, args, plan_id, now, team)
+    report = caldav_publish.publish(plan, opts, wanted, caldav_url, caldav_user, password)
+    typer.echo(report)
 
 
 def console() -> "Console":  # noqa: UP037 - rich is imported lazily

@@ -55,6 +55,7 @@ class Event(NamedTuple):
     day: int  # start relative to D0
     day_end: int
     notes: tuple[str, ...] = ()
+    time: str | None = None  # HH:MM local for a timed appointment on the first day
 
 
 class Plan(NamedTuple):
@@ -431,6 +432,7 @@ def schedule(
     today: date | None = None,
     patient: Patient | None = None,
     washout: WashoutTable | None = None,
+    times: Mapping[str, str] | None = None,
 ) -> Plan:
     """Plan forward from the first washout day (`start`) or backward from a target D0 (`infusion`).
 
@@ -439,6 +441,12 @@ def schedule(
     selects conditional steps, and the plan carries the patient's doses.
     """
     values = bind_parameters(protocol, overrides or {})
+    for sid in times or {}:
+        if not any(s.id == sid for s in protocol.steps):
+            raise InputError(
+                f"--set {sid}.time: protocol {protocol.id} has no step '{sid}' "
+                f"(steps: {', '.join(s.id for s in protocol.steps)})"
+            )
     facts: frozenset[str] = frozenset()
     not_before: dict[str, tuple[date, str]] = {}
     tasks: tuple[tuple[str, int], ...] = ()
@@ -481,6 +489,7 @@ def schedule(
                 day=(at[(s.id, "start")] - day0).days,
                 day_end=(at[(s.id, "end")] - day0).days,
                 notes=tuple(notes.get(s.id, ())),
+                time=(times or {}).get(s.id, s.time),
             )
             for s in active.steps
         ),

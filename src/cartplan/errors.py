@@ -49,3 +49,9 @@ class OutputError(CartplanError):
     """An output file could not be written (exit 4)."""
 
     exit_code = 4
+
+
+class PublishError(CartplanError):
+    """A CalDAV upload failed; the message says what was and was not written (exit 6)."""
+
+    exit_code = 6

@@ -267,6 +267,13 @@ class Step(Model):
     regimen: list[Dose] = Field(default=[], description="Drugs given in this step.")
     cell_dose: CellDose | None = Field(default=None, description="Product dose (infusion step).")
     alarms: list[Alarm] = Field(default=[], description="Calendar reminders for the step.")
+    time: str | None = Field(
+        default=None,
+        pattern=r"^([01]\d|2[0-3]):[0-5]\d$",
+        description="Appointment time on the first day, HH:MM local (a timed calendar event); "
+        "without it the step is an all-day event.",
+    )
+    minutes: int = Field(default=60, ge=5, le=1440, description="Length of a timed appointment.")
     references: list[str] = Field(default=[], description="Reference ids for timing and content.")
     assumption: str | None = Field(
         default=None, description="Set when timing or content is not confirmed by the literature."

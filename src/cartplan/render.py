@@ -98,6 +98,9 @@ def event_json(e: Event, plan: Plan) -> dict[str, Any]:
         "teams": list(e.step.teams),
         "notes": list(e.notes),
     }
+    if e.time is not None:
+        out["time"] = e.time
+        out["minutes"] = e.step.minutes
     if e.step.watch:
         out["watch"] = list(e.step.watch)
     if e.step.regimen:

@@ -1,0 +1,245 @@
+"""Plan -> iCalendar (RFC 5545) per team, as real clients (Thunderbird, Outlook, Apple) read it.
+
+- Day-granular steps are all-day events: DTSTART;VALUE=DATE and an exclusive DTEND.
+- Timed appointments carry the plan's zone with a VTIMEZONE limited to the plan's window
+  (icalendar's default 1970-2038 range is read an hour off by some clients).
+- UIDs derive from the plan id and the step id, so re-exports update instead of duplicating;
+  DTSTAMP comes from the caller's clock; SEQUENCE rises when an event's content changes, judged
+  against the previous export (X-CARTPLAN-DIGEST holds a digest of the content).
+- The patient appears by pseudonymous label unless the caller asks for identifying data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import uuid
+from collections.abc import Iterable, Mapping
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+from cartplan import __version__
+from cartplan.errors import InputError, OutputError
+
+if TYPE_CHECKING:
+    import icalendar
+
+    from cartplan.engine import Event, Plan
+
+PRODID = f"-//cartplan//cartplan {__version__}//EN"
+NAMESPACE = uuid.UUID("6f1f3c1e-8c1a-4c55-9a55-2f0c7c0a7a11")  # cartplan's own UUID namespace
+DIGEST = "X-CARTPLAN-DIGEST"
+
+
+class Options(NamedTuple):
+    plan_id: str
+    now: datetime  # DTSTAMP, UTC
+    tz: str | None  # zone of timed appointments
+    include_phi: bool = False
+
+
+class Exported(NamedTuple):
+    uid: str
+    sequence: int
+    component: icalendar.Event
+
+
+def plan_id_for(plan: Plan, given: str | None) -> str:
+    if given:
+        return given
+    label = plan.patient.label if plan.patient is not None else "unlabelled"
+    return f"{label}:{plan.protocol.id}"
+
+
+def event_uid(plan_id: str, step_id: str) -> str:
+    return f"{uuid.uuid5(NAMESPACE, f'{plan_id}/{step_id}')}@cartplan"
+
+
+def day_span(e: Event) -> str:
+    return f"D{e.day}" if e.day == e.day_end else f"D{e.day}–D{e.day_end}"
+
+
+def summary(e: Event, plan: Plan) -> str:
+    who = plan.patient.label if plan.patient is not None else None
+    text = f"{e.step.title} {day_span(e)}"
+    return f"{who} · {text}" if who else text
+
+
+def description(e: Event, plan: Plan, include_phi: bool) -> str:
+    from cartplan.render import event_notes, phi_fields
+
+    p = plan.protocol
+    lines = [e.step.description] if e.step.description else []
+    lines += event_notes(e, plan)
+    if e.step.checklist:
+        lines.append("Checklist:")
+        lines += [
+            f"- {c.text} ({c.times_per_day}×/day)" if c.times_per_day > 1 else f"- {c.text}"
+            for c in e.step.checklist
+        ]
+    lines.append(f"Teams: {', '.join(e.step.teams)}")
+    lines.append(f"Protocol: {p.id} v{p.version} — {p.title}")
+    if plan.patient is not None:
+        lines.append(f"Patient: {plan.patient.label}")
+        if include_phi:
+            lines += [f"{k}: {v}" for k, v in phi_fields(plan).items() if v]
+    if e.step.assumption:
+        lines.append(f"Assumption: {e.step.assumption}")
+    return "\n".join(lines)
+
+
+def _zone(tz: str | None) -> object:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    if tz is None:
+        raise InputError(
+            "a step has an appointment time: give --tz (e.g. Europe/Berlin) so the "
+            "calendar knows which local time is meant"
+        )
+    try:
+        return ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise InputError(
+            f"--tz {tz}: unknown time zone; use an IANA name such as Europe/Berlin"
+        ) from None
+
+
+def build_event(
+    e: Event, plan: Plan, opts: Options, previous: Mapping[str, tuple[int, str]]
+) -> Exported:
+    import icalendar
+
+    ev = icalendar.Event()
+    if e.time is None:
+        ev.add("dtstart", e.start)
+        ev.add("dtend", e.end + timedelta(days=1))  # exclusive
+        first = datetime.combine(e.start, time(0, 0))
+    else:
+        zone = _zone(opts.tz)
+        hh, mm = map(int, e.time.split(":"))
+        first = datetime.combine(e.start, time(hh, mm), tzinfo=zone)  # type: ignore[arg-type]
+        ev.add("dtstart", first)
+        ev.add("dtend", first + timedelta(minutes=e.step.minutes))
+    ev.add("summary", summary(e, plan))
+    ev.add("description", description(e, plan, opts.include_phi))
+    ev.add("categories", [*e.step.teams, e.step.stage.value])
+    ev.add("transp", "TRANSPARENT" if e.time is None else "OPAQUE")
+    for a in e.step.alarms:
+        hh, mm = map(int, a.time.split(":"))
+        at = datetime.combine(e.start - timedelta(days=a.days_before), time(hh, mm))
+        alarm = icalendar.Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", f"Reminder: {summary(e, plan)}")
+        alarm.add("trigger", at - first.replace(tzinfo=None))  # local time, before the start
+        ev.add_component(alarm)
+    # What the team sees; the stamp and sequence are not content.
+    digest = hashlib.sha256(ev.to_ical()).hexdigest()[:16]
+    uid = event_uid(opts.plan_id, e.step.id)
+    seq, old = previous.get(uid, (0, digest))
+    sequence = seq if old == digest else seq + 1
+    ev.add("uid", uid)
+    ev.add("dtstamp", opts.now)
+    ev.add("sequence", sequence)
+    ev.add(DIGEST, digest)
+    return Exported(uid, sequence, ev)
+
+
+def build(
+    plan: Plan,
+    opts: Options,
+    teams: Iterable[str] | None = None,
+    previous: Mapping[str, tuple[int, str]] | None = None,
+) -> list[Exported]:
+    """The plan's events for `teams` (all when None), in plan order."""
+    wanted = set(teams) if teams is not None else None
+    return [
+        build_event(e, plan, opts, previous or {})
+        for e in plan.events
+        if wanted is None or wanted & set(e.step.teams)
+    ]
+
+
+def calendar(events: list[Exported], plan: Plan, opts: Options, team: str | None) -> bytes:
+    import icalendar
+
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    who = plan.patient.label if plan.patient is not None else "unlabelled"
+    if (
+        opts.include_phi
+        and plan.patient is not None
+        and plan.patient.phi is not None
+        and plan.patient.phi.name
+    ):
+        who = f"{who} ({plan.patient.phi.name})"
+    name = f"cartplan · {plan.protocol.id} · {who}" + (f" · {team}" if team else "")
+    cal.add("x-wr-calname", name)
+    cal.add("name", name)
+    if any(e.time is not None for e in plan.events):
+        cal.add_component(timezone(plan, opts))
+    for x in events:
+        cal.add_component(x.component)
+    data: bytes = cal.to_ical()
+    return data
+
+
+def timezone(plan: Plan, opts: Options) -> icalendar.Timezone:
+    """The zone's VTIMEZONE, limited to the plan's window (plus a day on each side)."""
+    import icalendar
+
+    _zone(opts.tz)
+    assert opts.tz is not None  # noqa: S101 - checked by _zone
+    first = min(e.start for e in plan.events) - timedelta(days=1)
+    last = max(e.end for e in plan.events) + timedelta(days=2)
+    return icalendar.Timezone.from_tzid(opts.tz, first_date=first, last_date=last)
+
+
+def previous_state(data: bytes) -> dict[str, tuple[int, str]]:
+    """UID -> (SEQUENCE, digest) of an earlier export, so unchanged events keep their SEQUENCE."""
+    import icalendar
+
+    try:
+        cal = icalendar.Calendar.from_ical(data)
+    except ValueError:
+        return {}
+    out = {}
+    for ev in cal.walk("VEVENT"):
+        uid, digest = str(ev.get("uid", "")), str(ev.get(DIGEST, ""))
+        out[uid] = (int(ev.get("sequence", 0)), digest)
+    return out
+
+
+def read_previous(path: Path) -> dict[str, tuple[int, str]]:
+    try:
+        return previous_state(path.read_bytes())
+    except OSError:
+        return {}
+
+
+def write_atomic(files: Mapping[Path, bytes]) -> None:
+    """Write every file or none: each goes to a temporary file first, then all are renamed."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        for path, data in files.items():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+                f.flush()
+                os.fsync(f.fileno())
+            staged.append((Path(name), path))
+        for staged_file, path in staged:
+            os.replace(staged_file, path)
+    except OSError as e:
+        for staged_file, _ in staged:
+            staged_file.unlink(missing_ok=True)
+        raise OutputError(f"cannot write {e.filename or 'calendar'}: {e.strerror or e}") from None
+
+
+def single(x: Exported, plan: Plan, opts: Options) -> bytes:
+    """One event as its own VCALENDAR, as a CalDAV resource must be."""
+    return calendar([x], plan, opts, None)
