@@ -7,7 +7,7 @@ part-way, the error names exactly which events were written and which were not.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from cartplan import ics
@@ -22,7 +22,7 @@ LOOPBACK = ("localhost", "127.0.0.1", "::1")
 def publish(
     plan: Plan, opts: ics.Options, teams: Iterable[str] | None, url: str, user: str, password: str
 ) -> str:
-    import caldav
+    from caldav.davclient import DAVClient
 
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -34,10 +34,10 @@ def publish(
             f"{parts.hostname}; use https"
         )
     try:
-        client = caldav.DAVClient(
+        client = DAVClient(
             url=url, username=user, password=password, enable_rfc6764=False, require_tls=not plain
         )
-        calendar = client.calendar(url=url)
+        calendar: Any = client.calendar(url=url)  # type: ignore[no-untyped-call]
         existing = {}
         for obj in calendar.events():
             existing.update(ics.previous_state(obj.data.encode()))
@@ -55,7 +55,7 @@ def publish(
             continue
         try:
             calendar.add_event(
-                ical=ics.single(x, plan, opts).decode(),  # type: ignore[union-attr]
+                ical=ics.single(x, plan, opts).decode(),
                 increase_seqno=False,
             )
         except Exception as e:  # noqa: BLE001
