@@ -236,8 +236,6 @@ def patient_from(args: PlanArgs) -> Patient | None:
         )
     }
     data.update({k: v for k, v in flags.items() if v is not None})
-    if args.tz is not None and "timezone" not in data:
-        data["timezone"] = args.tz
     if args.creatinine is not None:
         value, _, unit = args.creatinine.strip().partition(" ")
         if unit.strip() not in ("mg/dL", "umol/L"):
@@ -256,6 +254,8 @@ def patient_from(args: PlanArgs) -> Patient | None:
         data["phi"] = {**data.get("phi", {}), **phi}
     if not data:
         return None
+    if args.tz is not None and "timezone" not in data:
+        data["timezone"] = args.tz
     from pydantic import ValidationError
 
     where = str(args.patient) if args.patient is not None else "patient"

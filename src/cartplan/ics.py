@@ -16,7 +16,7 @@ import os
 import tempfile
 import uuid
 from collections.abc import Iterable, Mapping
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -107,7 +107,7 @@ def _zone(tz: str | None) -> object:
 
 
 def build_event(
-    e: Event, plan: Plan, opts: Options, previous: Mapping[str, tuple[int, str]]
+    e: Event, plan: Plan, opts: Options, previous: Mapping[str, tuple[int, str]], utc: bool = False
 ) -> Exported:
     import icalendar
 
@@ -120,8 +120,9 @@ def build_event(
         zone = _zone(opts.tz)
         hh, mm = map(int, e.time.split(":"))
         first = datetime.combine(e.start, time(hh, mm), tzinfo=zone)  # type: ignore[arg-type]
-        ev.add("dtstart", first)
-        ev.add("dtend", first + timedelta(minutes=e.step.minutes))
+        start = first.astimezone(UTC) if utc else first
+        ev.add("dtstart", start)
+        ev.add("dtend", start + timedelta(minutes=e.step.minutes))
     ev.add("summary", summary(e, plan))
     ev.add("description", description(e, plan, opts.include_phi))
     ev.add("categories", [*e.step.teams, e.step.stage.value])
@@ -179,23 +180,32 @@ def calendar(events: list[Exported], plan: Plan, opts: Options, team: str | None
     name = f"cartplan · {plan.protocol.id} · {who}" + (f" · {team}" if team else "")
     cal.add("x-wr-calname", name)
     cal.add("name", name)
-    if any(e.time is not None for e in plan.events):
-        cal.add_component(timezone(plan, opts))
+    if (tz := timezone(plan, opts)) is not None:
+        cal.add_component(tz)
     for x in events:
         cal.add_component(x.component)
     data: bytes = cal.to_ical()
     return data
 
 
-def timezone(plan: Plan, opts: Options) -> icalendar.Timezone:
-    """The zone's VTIMEZONE, limited to the plan's window (plus a day on each side)."""
+def timezone(plan: Plan, opts: Options) -> icalendar.Timezone | None:
+    """The zone's VTIMEZONE, limited to the days of the timed appointments (plus margins).
+
+    A longer range makes icalendar write RDATE lists, which ical.js (Thunderbird) reads an hour
+    off after a DST change. When the appointments span so long that RDATEs appear anyway, None:
+    the timed events are then written in UTC, which every client reads right.
+    """
     import icalendar
 
+    timed = [e.start for e in plan.events if e.time is not None]
+    if not timed:
+        return None
     _zone(opts.tz)
     assert opts.tz is not None  # noqa: S101 - checked by _zone
-    first = min(e.start for e in plan.events) - timedelta(days=1)
-    last = max(e.end for e in plan.events) + timedelta(days=2)
-    return icalendar.Timezone.from_tzid(opts.tz, first_date=first, last_date=last)
+    first = min(timed) - timedelta(days=1)
+    last = max(timed) + timedelta(days=2)
+    tz = icalendar.Timezone.from_tzid(opts.tz, first_date=first, last_date=last)
+    return None if any("RDATE" in c for c in tz.subcomponents) else tz
 
 
 def previous_state(data: bytes) -> dict[str, tuple[int, str]]:
