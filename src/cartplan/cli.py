@@ -417,7 +417,9 @@ def write_calendars(
                 files[folder / f"{t}.ics"] = ics.calendar(events, plan, opts, t)
         everything = ics.build(plan, opts, wanted, ics.read_previous(folder / "all.ics"))
         files[folder / "all.ics"] = ics.calendar(everything, plan, opts, None)
-    ics.write_atomic(files)
+    from cartplan.files import write_atomic
+
+    write_atomic(files)
 
 
 @app.command()
@@ -455,6 +457,85 @@ def publish(
     opts, wanted = calendar_options(plan, args, plan_id, now, team)
     report = caldav_publish.publish(plan, opts, wanted, caldav_url, caldav_user, password)
     typer.echo(report)
+
+
+class SheetFormat(StrEnum):
+    text = "text"
+    markdown = "markdown"
+    html = "html"
+
+
+def day_or_date(text: str, plan: Plan, what: str) -> date:
+    """A day relative to D0 (-5, 14) or a calendar date (YYYY-MM-DD)."""
+    import re
+    from datetime import timedelta
+
+    from cartplan.dates import parse_date
+
+    if re.fullmatch(r"[+-]?\d{1,4}", text.strip()):
+        return plan.day0 + timedelta(days=int(text))
+    return parse_date(text, what)
+
+
+@app.command()
+@planning_command
+def checklist(
+    args: PlanArgs,
+    day: Annotated[
+        str | None, typer.Option(help="Day relative to D0 (e.g. 5 or -2).", metavar="N")
+    ] = None,
+    on: Annotated[str | None, typer.Option("--date", help="Calendar date, YYYY-MM-DD.")] = None,
+    first: Annotated[
+        str | None, typer.Option("--from", help="Booklet start: day (e.g. -5) or date.")
+    ] = None,
+    last: Annotated[
+        str | None, typer.Option("--to", help="Booklet end: day (e.g. 14) or date.")
+    ] = None,
+    team: TeamOpt = None,
+    fmt: Annotated[SheetFormat, typer.Option("--format", help="Output format.")] = SheetFormat.text,
+    out: Annotated[Path | None, typer.Option(help="Write to this file instead of stdout.")] = None,
+) -> None:
+    """Print daily monitoring checklists: items, boxes per occurrence, escalation criteria."""
+    plan = make_plan(args)
+    from cartplan import checklist as sheets
+
+    chosen = [x for x in (day, on) if x is not None]
+    if len(chosen) + (first is not None or last is not None) > 1:
+        raise InputError("give one of --day, --date, or --from/--to")
+    if (first is None) != (last is None):
+        raise InputError("give both --from and --to for a booklet")
+    if first is not None and last is not None:
+        lo, hi = day_or_date(first, plan, "--from"), day_or_date(last, plan, "--to")
+        if hi < lo:
+            raise InputError(f"--to {last} is before --from {first}")
+        if (hi - lo).days > 400:
+            raise InputError(f"--from {first} --to {last}: at most 400 days in one booklet")
+        days = sheets.day_range(plan, lo, hi)
+    elif day is not None:
+        days = [day_or_date(day, plan, "--day")]
+    elif on is not None:
+        days = [day_or_date(on, plan, "--date")]
+    else:
+        days = [today_in(args.tz, args.today)]
+    if team:
+        calendar_options(plan, args, None, None, team)  # validates the team names
+    pages = sheets.sheets(plan, days, team)
+    if fmt is SheetFormat.html:
+        text = sheets.to_html(plan, pages)
+    elif fmt is SheetFormat.markdown:
+        text = sheets.to_markdown(plan, pages)
+    else:
+        text = sheets.to_text(plan, pages)
+    if out is not None:
+        from cartplan.files import write_atomic
+
+        write_atomic({out: text.encode("utf-8")})
+    elif fmt is SheetFormat.text:
+        from rich.text import Text
+
+        console().print(Text(text.rstrip("\n")), soft_wrap=True)
+    else:
+        sys.stdout.write(text)
 
 
 def console() -> "Console":  # noqa: UP037 - rich is imported lazily

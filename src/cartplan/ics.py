@@ -12,8 +12,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 import uuid
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, time, timedelta
@@ -21,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from cartplan import __version__
-from cartplan.errors import InputError, OutputError
+from cartplan.errors import InputError
 
 if TYPE_CHECKING:
     import icalendar
@@ -228,26 +226,6 @@ def read_previous(path: Path) -> dict[str, tuple[int, str]]:
         return previous_state(path.read_bytes())
     except OSError:
         return {}
-
-
-def write_atomic(files: Mapping[Path, bytes]) -> None:
-    """Write every file or none: each goes to a temporary file first, then all are renamed."""
-    staged: list[tuple[Path, Path]] = []
-    try:
-        for path, data in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-                f.flush()
-                os.fsync(f.fileno())
-            staged.append((Path(name), path))
-        for staged_file, path in staged:
-            os.replace(staged_file, path)
-    except OSError as e:
-        for staged_file, _ in staged:
-            staged_file.unlink(missing_ok=True)
-        raise OutputError(f"cannot write {e.filename or 'calendar'}: {e.strerror or e}") from None
 
 
 def single(x: Exported, plan: Plan, opts: Options) -> bytes:

@@ -227,6 +227,16 @@ class CheckItem(Model):
     references: list[str] = Field(default=[], description="Reference ids for item and frequency.")
 
 
+class Escalation(Model):
+    """A finding that must trigger action, printed on every checklist day the step is open."""
+
+    criterion: str = Field(
+        description="What the nurse sees or measures, e.g. 'Temperature >= 38 C'."
+    )
+    action: str = Field(description="What to do, e.g. 'Call the physician now; grade CRS'.")
+    references: list[str] = Field(default=[], description="Reference ids for the criterion.")
+
+
 class Alarm(Model):
     days_before: int = Field(ge=0, description="Days before the step's first day.")
     time: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="Local time of day, HH:MM.")
@@ -264,6 +274,9 @@ class Step(Model):
         default=[], description="What a monitoring step watches for: crs, icans, iec-hs, …"
     )
     checklist: list[CheckItem] = Field(default=[], description="Items nurses tick on each day.")
+    escalation: list[Escalation] = Field(
+        default=[], description="Criteria that call for action while the step is open."
+    )
     regimen: list[Dose] = Field(default=[], description="Drugs given in this step.")
     cell_dose: CellDose | None = Field(default=None, description="Product dose (infusion step).")
     alarms: list[Alarm] = Field(default=[], description="Calendar reminders for the step.")

@@ -146,6 +146,8 @@ def _references(p: Protocol) -> list[str]:
                 cite(f"{where}.regimen[{i}].renal[{j}]", band.references)
         for i, item in enumerate(s.checklist):
             cite(f"{where}.checklist[{i}]", item.references)
+        for i, esc in enumerate(s.escalation):
+            cite(f"{where}.escalation[{i}]", esc.references)
         if s.cell_dose is not None:
             cite(f"{where}.cell_dose", s.cell_dose.references)
         for field, value in _values(s):

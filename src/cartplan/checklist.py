@@ -1,0 +1,283 @@
+"""Daily monitoring checklists: what the ward measures on a given day, how often, and when to call.
+
+`sheets()` is pure (plan -> one DaySheet a day); the renderers turn sheets into plain text (for the
+terminal, printed through rich), Markdown, or one print-ready HTML document. Every item, box count
+and escalation criterion comes from the protocol file, never from this code.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import NamedTuple
+
+from cartplan.dates import fmt
+from cartplan.engine import Event, Plan
+from cartplan.protocol import CheckItem, Escalation, Stage, Substitution
+
+
+class Item(NamedTuple):
+    text: str
+    times: int  # boxes to tick on this day
+
+
+class Block(NamedTuple):
+    """One step open on the day: a monitoring window, or a step that happens that day."""
+
+    title: str
+    position: str  # "day 6 of 15" for windows, "" for single-day steps
+    items: tuple[Item, ...]
+    doses: tuple[str, ...]
+    escalation: tuple[Escalation, ...]
+    references: tuple[str, ...]
+
+
+class DaySheet(NamedTuple):
+    date: date
+    day: int
+    windows: tuple[Block, ...]  # monitoring steps open on the day
+    today: tuple[Block, ...]  # other steps with something to do on the day
+    reminders: tuple[str, ...]  # spans without a checklist (washout, proximity, …)
+
+
+def frequency(times: int) -> str:
+    if times == 1:
+        return "once daily"
+    if times == 2:
+        return "twice daily"
+    if 24 % times == 0:
+        return f"every {24 // times} h ({times}×/day)"
+    return f"{times}×/day"
+
+
+def _items(items: Iterable[CheckItem], subs: Iterable[Substitution]) -> tuple[Item, ...]:
+    out = []
+    for c in items:
+        text = c.text
+        for s in subs:
+            text = text.replace(s.find, s.replace)
+        out.append(Item(text, c.times_per_day))
+    return tuple(out)
+
+
+def _doses(e: Event, plan: Plan, day: int) -> tuple[str, ...]:
+    """Drugs due on `day` (relative to D0), in mg when the patient's numbers are known."""
+    lines = []
+    if plan.dosing is not None:
+        for d in plan.dosing.doses:
+            if d.step == e.step.id and day in d.days:
+                lines.append(f"{d.agent}: {d.amount_mg:g} mg ({d.dose:g} {d.unit})")
+    else:
+        lines += [f"{d.agent}: {d.dose:g} {d.unit}" for d in e.step.regimen if day in d.days]
+    if e.step.day0 and e.step.cell_dose is not None:
+        from cartplan.render import cell_dose_line
+
+        lines.append(f"CAR-T: {cell_dose_line(e, plan)}")
+    return tuple(lines)
+
+
+def sheets(plan: Plan, days: Iterable[date], teams: Iterable[str] | None = None) -> list[DaySheet]:
+    wanted = set(teams) if teams is not None else None
+    subs = plan.dosing.substitutions if plan.dosing is not None else ()
+    events = [e for e in plan.events if wanted is None or wanted & set(e.step.teams)]
+    out = []
+    for d in days:
+        rel = (d - plan.day0).days
+        windows, today, reminders = [], [], []
+        for e in events:
+            if not e.start <= d <= e.end:
+                continue
+            s = e.step
+            length = (e.end - e.start).days + 1
+            position = f"day {(d - e.start).days + 1} of {length}" if length > 1 else ""
+            block = Block(
+                s.title,
+                position,
+                _items(s.checklist, subs),
+                _doses(e, plan, rel),
+                tuple(s.escalation),
+                tuple(s.references),
+            )
+            if s.stage is Stage.monitoring:
+                windows.append(block)
+            elif block.items or block.doses or d == e.start or s.escalation:
+                today.append(block)
+            else:
+                reminders.append(f"{s.title} ({position})" if position else s.title)
+        out.append(DaySheet(d, rel, tuple(windows), tuple(today), tuple(reminders)))
+    return out
+
+
+def day_range(plan: Plan, first: date, last: date) -> list[date]:
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
+
+
+def header(plan: Plan) -> str:
+    label = plan.patient.label if plan.patient is not None else "(no patient label)"
+    p = plan.protocol
+    return f"Patient {label} · {p.id} v{p.version} · D0 {fmt(plan.day0)}"
+
+
+SIGN_OFF = ("Checked by (name)", "Time", "Signature")
+
+
+# ---- plain text (terminal and print) ----
+
+
+def _wrap(lines: list[str], width: int = 78) -> list[str]:
+    """Wrap each line to `width`, continuing under its own indent (ward printers are narrow)."""
+    import textwrap
+
+    out = []
+    for line in lines:
+        indent = " " * (len(line) - len(line.lstrip(" ")) + 2)
+        out += textwrap.wrap(line, width, subsequent_indent=indent, break_on_hyphens=False) or [""]
+    return out
+
+
+def to_text(plan: Plan, pages: list[DaySheet]) -> str:
+    return "\n".join(_wrap(_text_lines(plan, pages))).rstrip() + "\n"
+
+
+def _text_lines(plan: Plan, pages: list[DaySheet]) -> list[str]:
+    out: list[str] = []
+    for page in pages:
+        out += [header(plan), f"{fmt(page.date)} · D{page.day}", "=" * 78]
+        for title, blocks in (("Open monitoring windows", page.windows), ("Due today", page.today)):
+            if not blocks:
+                continue
+            out += ["", title.upper()]
+            for b in blocks:
+                out.append(f"* {b.title}" + (f" — {b.position}" if b.position else ""))
+                for it in b.items:
+                    out.append(f"    {it.text} — {frequency(it.times)}")
+                    out.append("      " + " ".join("[ ]" for _ in range(it.times)))
+                out += [f"    dose: {x}  [ ] given" for x in b.doses]
+                for esc in b.escalation:
+                    out.append(f"    ! IF {esc.criterion} -> {esc.action}")
+        if not page.windows:
+            out += [
+                "",
+                "No post-infusion monitoring window is open today."
+                if page.day < 0
+                else "No monitoring window is open today.",
+            ]
+        if page.reminders:
+            out += ["", "Reminders: " + "; ".join(page.reminders)]
+        out += [""] + [f"{label}: " + "_" * (40 - len(label)) for label in SIGN_OFF] + ["", ""]
+    return out
+
+
+# ---- Markdown ----
+
+
+def _md(text: str) -> str:
+    for ch in "\\`*_[]<>|#":
+        text = text.replace(ch, "\\" + ch)
+    return text
+
+
+def to_markdown(plan: Plan, pages: list[DaySheet]) -> str:
+    out: list[str] = []
+    for page in pages:
+        out += [f"## {_md(fmt(page.date))} · D{page.day}", "", _md(header(plan)), ""]
+        for title, blocks in (("Open monitoring windows", page.windows), ("Due today", page.today)):
+            if not blocks:
+                continue
+            out += [f"### {title}", ""]
+            for b in blocks:
+                out.append(f"**{_md(b.title)}**" + (f" — {b.position}" if b.position else ""))
+                out.append("")
+                for it in b.items:
+                    out.append(
+                        f"- {_md(it.text)} — {frequency(it.times)}: "
+                        + " ".join("☐" for _ in range(it.times))
+                    )
+                out += [f"- dose: {_md(x)} — given ☐" for x in b.doses]
+                out += [f"- ⚠ **If** {_md(e.criterion)} → {_md(e.action)}" for e in b.escalation]
+                out.append("")
+        if not page.windows:
+            out += ["No monitoring window is open today.", ""]
+        if page.reminders:
+            out += ["Reminders: " + "; ".join(_md(r) for r in page.reminders), ""]
+        out += [f"{label}: ______________________  " for label in SIGN_OFF] + ["", "---", ""]
+    return "\n".join(out).rstrip("-\n") + "\n"
+
+
+# ---- HTML ----
+
+CSS = """
+@page { size: A4; margin: 12mm; }
+body { font: 11pt/1.35 system-ui, sans-serif; color: #000; margin: 0; }
+section.day { page-break-after: always; break-after: page; padding: 4mm 0; }
+section.day:last-child { page-break-after: auto; break-after: auto; }
+h1 { font-size: 15pt; margin: 0 0 2mm; } h2 { font-size: 12pt; margin: 4mm 0 1mm; }
+h3 { font-size: 11pt; margin: 3mm 0 1mm; } .meta { color: #333; }
+ul { margin: 0 0 2mm; padding-left: 5mm; } li { margin: 1mm 0; list-style: none; }
+input[type=checkbox] { width: 4.5mm; height: 4.5mm; margin: 0 1.5mm 0 0; vertical-align: middle; }
+.esc { border-left: 3px solid #b00; padding-left: 2mm; }
+.sign { margin-top: 6mm; } .sign span { display: inline-block; min-width: 55mm;
+  border-bottom: 1px solid #000; margin-right: 6mm; height: 7mm; }
+@media print { a { color: inherit; } }
+@media screen { section.day { border-bottom: 1px dashed #999; } }
+"""
+
+
+def to_html(plan: Plan, pages: list[DaySheet]) -> str:
+    e = html.escape
+    head = header(plan)
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f"<title>{e(head)}</title>",
+        f"<style>{CSS}</style>",
+        "</head>",
+        "<body>",
+    ]
+    for page in pages:
+        parts.append(f'<section class="day" data-day="{page.day}">')
+        parts.append(f"<h1>{e(fmt(page.date))} · D{page.day}</h1>")
+        parts.append(f'<p class="meta">{e(head)}</p>')
+        for title, kind, blocks in (
+            ("Open monitoring windows", "window", page.windows),
+            ("Due today", "today", page.today),
+        ):
+            if not blocks:
+                continue
+            parts.append(f"<h2>{title}</h2>")
+            for b in blocks:
+                pos = f" — {e(b.position)}" if b.position else ""
+                parts.append(f'<div class="{kind}"><h3>{e(b.title)}{pos}</h3><ul>')
+                for it in b.items:
+                    boxes = "".join(
+                        f'<input type="checkbox" aria-label="{e(it.text)} {n + 1}">'
+                        for n in range(it.times)
+                    )
+                    parts.append(
+                        f'<li class="item" data-times="{it.times}">{boxes} '
+                        f"{e(it.text)} — {frequency(it.times)}</li>"
+                    )
+                for x in b.doses:
+                    parts.append(
+                        f'<li class="dose"><input type="checkbox" '
+                        f'aria-label="given"> dose: {e(x)}</li>'
+                    )
+                for esc in b.escalation:
+                    parts.append(
+                        f'<li class="esc"><strong>If</strong> {e(esc.criterion)} → '
+                        f"{e(esc.action)}</li>"
+                    )
+                parts.append("</ul></div>")
+        if not page.windows:
+            parts.append("<p>No monitoring window is open today.</p>")
+        if page.reminders:
+            parts.append(f"<p>Reminders: {e('; '.join(page.reminders))}</p>")
+        parts.append(
+            '<p class="sign">' + "".join(f"{label}: <span></span>" for label in SIGN_OFF) + "</p>"
+        )
+        parts.append("</section>")
+    parts += ["</body>", "</html>"]
+    return "\n".join(parts) + "\n"
