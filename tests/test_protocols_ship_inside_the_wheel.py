@@ -29,4 +29,6 @@ def test_wheel_contains_every_protocol_and_the_schema(tmp_path: Path) -> None:
     names = set(zipfile.ZipFile(wheel).namelist())
     shipped = {f"cartplan/protocols/{p.name}" for p in (ROOT / "protocols").glob("*.yaml")}
     assert len(shipped) == 7
-    assert shipped | {"cartplan/protocols/protocol.schema.json"} <= names
+    assert (
+        shipped | {"cartplan/protocols/protocol.schema.json", "cartplan/data/washout.yaml"} <= names
+    )
