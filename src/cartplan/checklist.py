@@ -15,6 +15,7 @@ from typing import NamedTuple
 from cartplan.dates import fmt
 from cartplan.engine import Event, Plan
 from cartplan.protocol import CheckItem, Escalation, Stage, Substitution
+from cartplan.render import md_escape
 
 
 class Item(NamedTuple):
@@ -172,35 +173,32 @@ def _text_lines(plan: Plan, pages: list[DaySheet]) -> list[str]:
 # ---- Markdown ----
 
 
-def _md(text: str) -> str:
-    for ch in "\\`*_[]<>|#":
-        text = text.replace(ch, "\\" + ch)
-    return text
-
-
 def to_markdown(plan: Plan, pages: list[DaySheet]) -> str:
     out: list[str] = []
     for page in pages:
-        out += [f"## {_md(fmt(page.date))} · D{page.day}", "", _md(header(plan)), ""]
+        out += [f"## {md_escape(fmt(page.date))} · D{page.day}", "", md_escape(header(plan)), ""]
         for title, blocks in (("Open monitoring windows", page.windows), ("Due today", page.today)):
             if not blocks:
                 continue
             out += [f"### {title}", ""]
             for b in blocks:
-                out.append(f"**{_md(b.title)}**" + (f" — {b.position}" if b.position else ""))
+                out.append(f"**{md_escape(b.title)}**" + (f" — {b.position}" if b.position else ""))
                 out.append("")
                 for it in b.items:
                     out.append(
-                        f"- {_md(it.text)} — {frequency(it.times)}: "
+                        f"- {md_escape(it.text)} — {frequency(it.times)}: "
                         + " ".join("☐" for _ in range(it.times))
                     )
-                out += [f"- dose: {_md(x)} — given ☐" for x in b.doses]
-                out += [f"- ⚠ **If** {_md(e.criterion)} → {_md(e.action)}" for e in b.escalation]
+                out += [f"- dose: {md_escape(x)} — given ☐" for x in b.doses]
+                out += [
+                    f"- ⚠ **If** {md_escape(e.criterion)} → {md_escape(e.action)}"
+                    for e in b.escalation
+                ]
                 out.append("")
         if not page.windows:
             out += ["No monitoring window is open today.", ""]
         if page.reminders:
-            out += ["Reminders: " + "; ".join(_md(r) for r in page.reminders), ""]
+            out += ["Reminders: " + "; ".join(md_escape(r) for r in page.reminders), ""]
         out += [f"{label}: ______________________  " for label in SIGN_OFF] + ["", "---", ""]
     return "\n".join(out).rstrip("-\n") + "\n"
 

@@ -247,23 +247,27 @@ def header_lines(plan: Plan, include_phi: bool = False) -> list[str]:
     return lines + patient_lines(plan, include_phi)
 
 
-def _md(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+def md_escape(text: str) -> str:
+    """Text that Markdown shows literally (labels and notes come from users and files)."""
+    for ch in "\\`*_[]<>|#":
+        text = text.replace(ch, "\\" + ch)
+    return text.replace("\n", " ")
 
 
 def to_markdown(plan: Plan, include_phi: bool = False) -> str:
     head = header_lines(plan, include_phi)
-    out = [f"# {_md(head[0])}", "", *(_md(x) + "  " for x in head[1:]), ""]
+    out = [f"# {md_escape(head[0])}", "", *(md_escape(x) + "  " for x in head[1:]), ""]
     out += ["| Date | Day | Step | Teams | Notes |", "|---|---|---|---|---|"]
     for e in plan.events:
         date = fmt(e.start) if e.start == e.end else f"{fmt(e.start)} – {fmt(e.end)}"
         out.append(
-            f"| {date} | {span_label(e)} | {_md(step_label(e))} | {', '.join(e.step.teams)} | "
-            f"{'<br>'.join(_md(n) for n in event_notes(e, plan))} |"
+            f"| {date} | {span_label(e)} | {md_escape(step_label(e))} | "
+            f"{', '.join(e.step.teams)} | "
+            f"{'<br>'.join(md_escape(n) for n in event_notes(e, plan))} |"
         )
-    out += ["", _md(ASSUMPTION_NOTE.format(plan.protocol.id))]
+    out += ["", md_escape(ASSUMPTION_NOTE.format(plan.protocol.id))]
     if plan.warnings:
-        out += ["", *(f"> **Warning:** {_md(w)}" for w in plan.warnings)]
+        out += ["", *(f"> **Warning:** {md_escape(w)}" for w in plan.warnings)]
     return "\n".join(out) + "\n"
 
 
