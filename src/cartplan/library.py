@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 from importlib.util import find_spec
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cartplan import __version__
 from cartplan.errors import InputError, ProtocolError
-from cartplan.patient import WashoutTable
 from cartplan.protocol import Protocol
+
+if TYPE_CHECKING:
+    from cartplan.patient import WashoutTable
 
 SUFFIXES = (".yaml", ".yml")
 PATH_ENV = "CARTPLAN_PROTOCOL_PATH"
@@ -157,6 +159,8 @@ def _parse_and_validate(path: Path) -> Protocol:
 
 def washout_table() -> WashoutTable:
     """The EBMT washout intervals shipped in cartplan/data/washout.yaml."""
+    from cartplan.patient import WashoutTable
+
     spec = find_spec("cartplan")
     folder = (
         Path(spec.submodule_search_locations[0])

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cartplan.dates import fmt
 from cartplan.engine import Event, Plan
-
-if TYPE_CHECKING:
-    from rich.console import RenderableType
 
 
 def day_label(day: int) -> str:
@@ -300,9 +297,10 @@ def columns(rows: list[list[str]], widths: list[int], gap: str = "  ") -> list[s
     return out
 
 
-def to_table(plan: Plan, width: int = 80, include_phi: bool = False) -> RenderableType:
-    """The timeline as a table for the terminal, fitted to `width` cells."""
-    from rich.text import Text
+def to_table(plan: Plan, width: int = 80, include_phi: bool = False) -> str:
+    """The timeline as plain text fitted to `width` cells: the first thing users run prints
+    without loading rich (start-up time is a feature); no line is wider than `width`."""
+    import textwrap
 
     head = header_lines(plan, include_phi)
     day_w = max(4, *(len(span_label(e)) for e in plan.events))
@@ -322,15 +320,9 @@ def to_table(plan: Plan, width: int = 80, include_phi: bool = False) -> Renderab
                 "\n".join(event_notes(e, plan)),
             ]
         )
-    text = Text()
-    text.append(head[0] + "\n", style="bold")
-    text.append("\n".join(head[1:]) + "\n\n")
-    text.append(
-        "\n".join(columns([["Date", "Day", "Step", "Teams", "Notes"]], widths)) + "\n", style="bold"
-    )
-    text.append("─" * min(width, sum(widths) + 8) + "\n")
-    text.append("\n".join(columns(rows, widths)) + "\n\n")
-    text.append(ASSUMPTION_NOTE.format(plan.protocol.id))
-    for w in plan.warnings:
-        text.append(f"\nwarning: {w}", style="yellow")
-    return text
+    lines = [w for line in head for w in textwrap.wrap(line, width, subsequent_indent="  ")]
+    lines += ["", *columns([["Date", "Day", "Step", "Teams", "Notes"]], widths)]
+    lines += ["─" * min(width, sum(widths) + 8), *columns(rows, widths), ""]
+    notes = [ASSUMPTION_NOTE.format(plan.protocol.id), *(f"warning: {w}" for w in plan.warnings)]
+    lines += [w for line in notes for w in textwrap.wrap(line, width, subsequent_indent="  ")]
+    return "\n".join(lines) + "\n"
