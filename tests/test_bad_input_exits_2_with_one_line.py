@@ -13,6 +13,8 @@ BASE = ("schedule", "--protocol", "lupus-flucy")
 CASES = {
     "impossible date": (("--start", "2025-02-30"), "'2025-02-30' is not a real calendar date"),
     "not a date": (("--start", "1.5.2025"), "write YYYY-MM-DD"),
+    "far future": (("--start", "9999-12-01"), "outside the years cartplan plans in (1900–2199)"),
+    "far past": (("--infusion", "0001-01-01"), "outside the years"),
     "no anchor": ((), "give exactly one of --start"),
     "two anchors": (("--start", "2025-05-01", "--infusion", "2025-06-16"), "exactly one of"),
     "out of range": (

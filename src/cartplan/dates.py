@@ -8,15 +8,22 @@ from datetime import date
 
 from cartplan.errors import InputError
 
+FIRST_YEAR, LAST_YEAR = 1900, 2199  # plans run a few years; this keeps date arithmetic in range
+
 
 def parse_date(text: str, what: str) -> date:
     """A calendar date written YYYY-MM-DD; anything else is an InputError naming `what`."""
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
         raise InputError(f"{what}: '{text}' is not a date; write YYYY-MM-DD")
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError as e:
         raise InputError(f"{what}: '{text}' is not a real calendar date ({e})") from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise InputError(
+            f"{what}: {text} is outside the years cartplan plans in ({FIRST_YEAR}–{LAST_YEAR})"
+        )
+    return day
 
 
 def add_months(day: date, months: int) -> date:
