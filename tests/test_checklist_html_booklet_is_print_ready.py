@@ -67,7 +67,7 @@ def test_booklet_from_minus_5_to_14(run: Run, tmp_path: Path) -> None:
     assert reader.stack == []
     assert reader.external == []
     assert sorted(reader.days) == list(range(-5, 15))
-    assert "@page { size: A4" in doc and "break-after: page" in doc
+    assert "@page {" in doc and "break-after: page" in doc
 
     # Expected content from the plan (JSON) and the protocol file, independently of the renderer
     plan = json.loads(run("schedule", *base, "--format", "json").out)

@@ -125,3 +125,35 @@ def test_children_get_capd_instead_of_ice(run: Run) -> None:
     assert p["substitutions"][0]["replace"].startswith("CAPD")
     adult = plan(run, "--patient", str(PATIENTS / "standard.yaml"))
     assert adult["substitutions"] == []
+
+
+def test_dubois_is_selectable(run: Run) -> None:
+    p = plan(run, "--patient", str(PATIENTS / "standard.yaml"), "--bsa-formula", "dubois")
+    assert p["patient"]["bsa_m2"] == 1.810
+    bsa = next(c for c in p["calculations"] if c["name"] == "BSA")
+    assert "DuBois" in bsa["formula"]
+
+
+def test_cockcroft_gault_weight_rule_is_selectable(run: Run) -> None:
+    # man 65 y, 180 cm, 80 kg, creatinine 1.5: IBW 75.0 kg -> (140-65) x 75.0 / (72 x 1.5) = 52.1
+    args = (
+        "--label",
+        "P-IBW",
+        "--sex",
+        "M",
+        "--age",
+        "65",
+        "--weight-kg",
+        "80",
+        "--height-cm",
+        "180",
+        "--creatinine",
+        "1.5 mg/dL",
+    )
+    ideal = plan(run, *args, "--crcl-weight", "ideal")
+    assert ideal["patient"]["crcl_ml_min"] == 52.1
+    names = [c["name"] for c in ideal["calculations"]]
+    assert names == ["BSA", "IBW", "AdjBW", "CrCl"]
+    assert plan(run, *args)["patient"]["crcl_ml_min"] == 55.6  # protocol default: actual weight
+    bad = run(*BASE, *args, "--crcl-weight", "lean")
+    assert bad.code == 2 and "allowed actual, ideal, adjusted" in bad.err

@@ -123,6 +123,10 @@ def header(plan: Plan) -> str:
 SIGN_OFF = ("Checked by (name)", "Time", "Signature")
 
 
+def cite(esc: Escalation) -> str:
+    return f" [{', '.join(esc.references)}]" if esc.references else ""
+
+
 # ---- plain text (terminal and print) ----
 
 
@@ -156,7 +160,7 @@ def _text_lines(plan: Plan, pages: list[DaySheet]) -> list[str]:
                     out.append("      " + " ".join("[ ]" for _ in range(it.times)))
                 out += [f"    dose: {x}  [ ] given" for x in b.doses]
                 for esc in b.escalation:
-                    out.append(f"    ! IF {esc.criterion} -> {esc.action}")
+                    out.append(f"    ! IF {esc.criterion} -> {esc.action}{cite(esc)}")
         if not page.windows:
             out += [
                 "",
@@ -191,8 +195,9 @@ def to_markdown(plan: Plan, pages: list[DaySheet]) -> str:
                     )
                 out += [f"- dose: {md_escape(x)} — given ☐" for x in b.doses]
                 out += [
-                    f"- ⚠ **If** {md_escape(e.criterion)} → {md_escape(e.action)}"
-                    for e in b.escalation
+                    f"- ⚠ **If** {md_escape(x.criterion)} → {md_escape(x.action)}"
+                    f"{md_escape(cite(x))}"
+                    for x in b.escalation
                 ]
                 out.append("")
         if not page.windows:
@@ -206,7 +211,7 @@ def to_markdown(plan: Plan, pages: list[DaySheet]) -> str:
 # ---- HTML ----
 
 CSS = """
-@page { size: A4; margin: 12mm; }
+@page { margin: 12mm; }  /* paper size from the printer: A4 and Letter both fit */
 body { font: 11pt/1.35 system-ui, sans-serif; color: #000; margin: 0; }
 section.day { page-break-after: always; break-after: page; padding: 4mm 0; }
 section.day:last-child { page-break-after: auto; break-after: auto; }
@@ -266,7 +271,7 @@ def to_html(plan: Plan, pages: list[DaySheet]) -> str:
                 for esc in b.escalation:
                     parts.append(
                         f'<li class="esc"><strong>If</strong> {e(esc.criterion)} → '
-                        f"{e(esc.action)}</li>"
+                        f"{e(esc.action)}{e(cite(esc))}</li>"
                     )
                 parts.append("</ul></div>")
         if not page.windows:

@@ -23,6 +23,7 @@ from cartplan.errors import CartplanError, InputError
 if TYPE_CHECKING:
     from cartplan.engine import Plan, WorkCalendar
     from cartplan.patient import Patient
+    from cartplan.protocol import Protocol
 
 app = typer.Typer(
     name="cartplan",
@@ -101,6 +102,19 @@ PLAN_OPTIONS: dict[str, tuple[object, object]] = {
     ),
     "name": (_opt(str | None, "Patient name (PHI; exported only with --include-phi)."), None),
     "mrn": (_opt(str | None, "Medical record number (PHI)."), None),
+    "bsa_formula": (
+        _opt(
+            str | None, "BSA formula for this plan: mosteller or dubois (default: the protocol's)."
+        ),
+        None,
+    ),
+    "crcl_weight": (
+        _opt(
+            str | None,
+            "Cockcroft-Gault weight: actual, ideal or adjusted (default: the protocol's).",
+        ),
+        None,
+    ),
     "include_phi": (_opt(bool, "Put name, birth date and record number into outputs."), False),
     "today": (_opt(str | None, "Override today's date (tests).", hidden=True), None),
 }
@@ -128,6 +142,8 @@ class PlanArgs(NamedTuple):
     medication: list[str] | None
     name: str | None
     mrn: str | None
+    bsa_formula: str | None
+    crcl_weight: str | None
     include_phi: bool
     today: str | None
 
@@ -285,6 +301,24 @@ def parse_medication(text: str) -> dict[str, str]:
     return out
 
 
+def with_dosing_choices(protocol: Protocol, args: PlanArgs) -> Protocol:
+    """The protocol with this plan's choice of BSA formula and Cockcroft-Gault weight."""
+    choices = {
+        "bsa_formula": (args.bsa_formula, ("mosteller", "dubois")),
+        "crcl_weight": (args.crcl_weight, ("actual", "ideal", "adjusted")),
+    }
+    update = {}
+    for field, (value, allowed) in choices.items():
+        if value is None:
+            continue
+        if value not in allowed:
+            raise InputError(f"--{field.replace('_', '-')} {value}: allowed {', '.join(allowed)}")
+        update[field] = value
+    if not update:
+        return protocol
+    return protocol.model_copy(update={"dosing": protocol.dosing.model_copy(update=update)})
+
+
 def make_plan(args: PlanArgs) -> Plan:
     """A plan from the shared planning options."""
     from cartplan import engine, library
@@ -297,7 +331,7 @@ def make_plan(args: PlanArgs) -> Plan:
     overrides, times = parse_overrides(args.sets)
     now = today_in(args.tz, args.today)
     calendar = work_calendar(args.country, args.subdiv, args.closures)
-    protocol = library.load(args.protocol)
+    protocol = with_dosing_choices(library.load(args.protocol), args)
     patient = patient_from(args)
     return engine.schedule(
         protocol,

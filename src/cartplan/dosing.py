@@ -141,7 +141,11 @@ def patient_numbers(protocol: Protocol, patient: Patient, on: date) -> Dosing:
                 )
             )
             bsa_m2 = settings.bsa_cap_m2
-    crcl = _clearance(protocol, patient, age, calcs, needed=any(d.renal for _, d in doses))
+    weights = _body_weights(patient)
+    calcs += weights
+    crcl = _clearance(
+        protocol, patient, age, calcs, needed=any(d.renal for _, d in doses), weights=weights
+    )
     lines = tuple(_dose_line(sid, d, bsa_m2, patient.weight_kg, crcl) for sid, d in doses)
     subs = tuple(x for x in protocol.substitutions if age is not None and age <= x.max_age)
     return Dosing(
@@ -156,8 +160,21 @@ def patient_numbers(protocol: Protocol, patient: Patient, on: date) -> Dosing:
     )
 
 
+def _body_weights(patient: Patient) -> list[Calc]:
+    """Ideal (Devine) and adjusted body weight, when sex, height and weight are known."""
+    if patient.sex is None or patient.height_cm is None or patient.weight_kg is None:
+        return []
+    ibw = ideal_weight(patient.sex, patient.height_cm)
+    return [ibw, adjusted_weight(ibw.value, patient.weight_kg)]
+
+
 def _clearance(
-    protocol: Protocol, patient: Patient, age: int | None, calcs: list[Calc], needed: bool
+    protocol: Protocol,
+    patient: Patient,
+    age: int | None,
+    calcs: list[Calc],
+    needed: bool,
+    weights: list[Calc],
 ) -> float | None:
     if patient.crcl_ml_min is not None:
         calcs.append(Calc("CrCl", patient.crcl_ml_min, "mL/min", "measured (given)"))
@@ -180,14 +197,8 @@ def _clearance(
     weight = patient.weight_kg
     if rule != "actual":
         _need(patient.height_cm, "height_cm", f"for the {rule} weight in Cockcroft–Gault")
-        assert patient.height_cm is not None  # noqa: S101
-        ibw = ideal_weight(patient.sex, patient.height_cm)
-        calcs.append(ibw)
-        weight = ibw.value
-        if rule == "adjusted":
-            adj = adjusted_weight(ibw.value, patient.weight_kg)
-            calcs.append(adj)
-            weight = adj.value
+        ibw, adj = weights
+        weight = ibw.value if rule == "ideal" else adj.value
     cg = cockcroft_gault(age, weight, scr, patient.sex, rule)
     calcs.append(cg)
     return cg.value
