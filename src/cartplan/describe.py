@@ -14,11 +14,18 @@ def schema_json() -> str:
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
-def _v(value: Value | None) -> str:
-    return "" if value is None else str(value)
+def _v(value: Value | None, defaults: dict[str, int] | None = None) -> str:
+    """A step value as written, with a parameter's default value beside its name."""
+    if value is None:
+        return ""
+    if isinstance(value, int):
+        return str(value)
+    name, _, bound = value.partition(".")
+    known = defaults or {}
+    return f"{value} (= {known[name]})" if not bound and name in known else value
 
 
-def timing(s: Step) -> str:
+def timing(s: Step, defaults: dict[str, int]) -> str:
     """The step's placement in words, e.g. 'D0 -5 .. end D-3' or 'washout start +washout_days'."""
     pl: Placement = s.placement
     anchor = (
@@ -27,22 +34,23 @@ def timing(s: Step) -> str:
         else ("D0" if pl.after == "day0" else f"{pl.after} {pl.edge}")
     )
     months = f" +{pl.offset_months} months" if pl.offset_months else ""
-    offset = _v(pl.offset)
+    offset = _v(pl.offset, defaults)
     text = f"{anchor}{months} {'+' if not offset.startswith('-') else ''}{offset} days"
     if pl.early != 0 or pl.late != 0:
-        text += f" (window -{_v(pl.early)}/+{_v(pl.late)})"
+        text += f" (window -{_v(pl.early, defaults)}/+{_v(pl.late, defaults)})"
     if pl.rule.value != "calendar":
         text += f", {pl.rule.value} working day"
     if s.duration is not None:
-        text += f"; lasts {_v(s.duration)} days"
+        text += f"; lasts {_v(s.duration, defaults)} days"
     elif s.end_day is not None:
-        text += f"; until D{_v(s.end_day)}"
+        text += f"; until day {_v(s.end_day, defaults)} after D0"
     elif s.ends_before is not None:
         text += f"; until the day before {s.ends_before}"
     return text
 
 
 def describe(p: Protocol) -> str:
+    defaults = {x.name: x.default for x in p.parameters}
     out = [
         f"{p.id} v{p.version}: {p.title}",
         p.description,
@@ -61,7 +69,7 @@ def describe(p: Protocol) -> str:
     for s in p.steps:
         mark = " †" if s.assumption else ""
         out.append(
-            f"  {s.id} [{s.stage.value}] {s.title}{mark} — {timing(s)}; teams: {', '.join(s.teams)}"
+            f"  {s.id} [{s.stage.value}] {s.title}{mark} — {timing(s, defaults)}; teams: {', '.join(s.teams)}"
         )
         for d in s.regimen:
             days = ", ".join(f"D{x}" for x in d.days)
