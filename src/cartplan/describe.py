@@ -69,7 +69,8 @@ def describe(p: Protocol) -> str:
     for s in p.steps:
         mark = " †" if s.assumption else ""
         out.append(
-            f"  {s.id} [{s.stage.value}] {s.title}{mark} — {timing(s, defaults)}; teams: {', '.join(s.teams)}"
+            f"  {s.id} [{s.stage.value}] {s.title}{mark} — {timing(s, defaults)}; "
+            f"teams: {', '.join(s.teams)}"
         )
         for d in s.regimen:
             days = ", ".join(f"D{x}" for x in d.days)
