@@ -34,7 +34,11 @@ def test_170_cm_70_kg_gets_the_erlangen_doses(run: Run) -> None:
     assert (r["fludarabine"]["amount_mg"], r["fludarabine"]["total_mg"]) == (45.5, 136.4)
     assert (r["cyclophosphamide"]["amount_mg"], r["cyclophosphamide"]["total_mg"]) == (1818, 1818)
     assert r["fludarabine"]["adjustment"] is None
-    assert p["cell_dose"] == {"cells": 70_000_000.0, "per_kg": 1_000_000.0}
+    assert p["cell_dose"] == {
+        "cells": 70_000_000.0,
+        "per_kg": 1_000_000.0,
+        "formula": "1x10^6 cells/kg × 70 kg",
+    }
 
 
 def test_renal_band_reduces_fludarabine_as_the_protocol_says(run: Run) -> None:

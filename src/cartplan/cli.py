@@ -395,13 +395,7 @@ def schedule(
         sys.stdout.write(render.to_table(plan, width, args.include_phi))
 
 
-def calendar_options(
-    plan: Plan, args: PlanArgs, plan_id: str | None, now: str | None, teams: list[str] | None
-) -> tuple[Any, list[str] | None]:
-    from datetime import UTC, datetime
-
-    from cartplan import ics
-
+def check_teams(plan: Plan, teams: list[str] | None) -> None:
     known = [t.id for t in plan.protocol.teams]
     for t in teams or []:
         if t not in known:
@@ -409,6 +403,13 @@ def calendar_options(
                 f"--team {t}: protocol {plan.protocol.id} has no such team "
                 f"(teams: {', '.join(known)})"
             )
+
+
+def calendar_options(plan: Plan, args: PlanArgs, plan_id: str | None, now: str | None) -> Any:
+    from datetime import UTC, datetime
+
+    from cartplan import ics
+
     if now is not None:
         try:
             stamp = datetime.fromisoformat(now).astimezone(UTC)
@@ -417,8 +418,7 @@ def calendar_options(
     else:
         stamp = datetime.now(UTC).replace(microsecond=0)
     tz = args.tz or (plan.patient.timezone if plan.patient is not None else None)
-    opts = ics.Options(ics.plan_id_for(plan, plan_id), stamp, tz, args.include_phi)
-    return opts, teams
+    return ics.Options(ics.plan_id_for(plan, plan_id), stamp, tz, args.include_phi)
 
 
 def write_calendars(
@@ -432,7 +432,9 @@ def write_calendars(
 ) -> None:
     from cartplan import ics
 
-    opts, wanted = calendar_options(plan, args, plan_id, now, teams)
+    check_teams(plan, teams)
+    wanted = teams
+    opts = calendar_options(plan, args, plan_id, now)
     files: dict[Path, bytes] = {}
     if target is not None:
         path = Path(target)
@@ -491,8 +493,9 @@ def publish(
                 "--caldav-password-file (never on the command line)"
             )
     plan = make_plan(args)
-    opts, wanted = calendar_options(plan, args, plan_id, now, team)
-    report = caldav_publish.publish(plan, opts, wanted, caldav_url, caldav_user, password)
+    check_teams(plan, team)
+    opts = calendar_options(plan, args, plan_id, now)
+    report = caldav_publish.publish(plan, opts, team, caldav_url, caldav_user, password)
     typer.echo(report)
 
 
@@ -554,8 +557,7 @@ def checklist(
         days = [day_or_date(on, plan, "--date")]
     else:
         days = [today_in(args.tz, args.today)]
-    if team:
-        calendar_options(plan, args, None, None, team)  # validates the team names
+    check_teams(plan, team)
     pages = sheets.sheets(plan, days, team)
     if fmt is SheetFormat.html:
         text = sheets.to_html(plan, pages)

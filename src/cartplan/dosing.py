@@ -65,6 +65,12 @@ class Dosing(NamedTuple):
     substitutions: tuple[Substitution, ...]
 
 
+def cells(n: float) -> str:
+    """A cell count as printed in papers: 1x10^6, 1.25x10^7."""
+    mantissa, exp = f"{n:.3e}".split("e")
+    return f"{float(mantissa):g}x10^{int(exp)}"
+
+
 def round_half_up(value: float, step: float) -> float:
     """Round to a multiple of `step`, halves up, in decimal (45.45 -> 45.5 at step 0.1)."""
     q = Decimal(repr(value)) / Decimal(repr(step))
@@ -265,8 +271,8 @@ def _cell_dose(protocol: Protocol, patient: Patient) -> CellDose | None:
     if c.per_kg is not None:
         _need(patient.weight_kg, "weight_kg", "for a per-kg cell dose")
         assert patient.weight_kg is not None  # noqa: S101
-        cells = c.per_kg * patient.weight_kg
-        return CellDose(cells, c.per_kg, f"{c.per_kg:.3g} cells/kg × {patient.weight_kg:g} kg")
+        total = c.per_kg * patient.weight_kg
+        return CellDose(total, c.per_kg, f"{cells(c.per_kg)} cells/kg × {patient.weight_kg:g} kg")
     return CellDose(c.flat or 0, None, "flat dose")
 
 

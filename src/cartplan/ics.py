@@ -55,13 +55,11 @@ def event_uid(plan_id: str, step_id: str) -> str:
     return f"{uuid.uuid5(NAMESPACE, f'{plan_id}/{step_id}')}@cartplan"
 
 
-def day_span(e: Event) -> str:
-    return f"D{e.day}" if e.day == e.day_end else f"D{e.day}–D{e.day_end}"
-
-
 def summary(e: Event, plan: Plan) -> str:
     who = plan.patient.label if plan.patient is not None else None
-    text = f"{e.step.title} {day_span(e)}"
+    from cartplan.render import span_label
+
+    text = f"{e.step.title} {span_label(e, '–')}"
     return f"{who} · {text}" if who else text
 
 
@@ -73,10 +71,9 @@ def description(e: Event, plan: Plan, include_phi: bool) -> str:
     lines += event_notes(e, plan)
     if e.step.checklist:
         lines.append("Checklist:")
-        lines += [
-            f"- {c.text} ({c.times_per_day}×/day)" if c.times_per_day > 1 else f"- {c.text}"
-            for c in e.step.checklist
-        ]
+        from cartplan.checklist import frequency
+
+        lines += [f"- {c.text} ({frequency(c.times_per_day)})" for c in e.step.checklist]
     lines.append(f"Teams: {', '.join(e.step.teams)}")
     lines.append(f"Protocol: {p.id} v{p.version} — {p.title}")
     if plan.patient is not None:

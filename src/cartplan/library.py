@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from importlib.util import find_spec
 from pathlib import Path
@@ -118,9 +119,19 @@ def _cache_file(path: Path, raw: bytes) -> Path | None:
     h = hashlib.sha256(raw)
     h.update(path.name.encode())
     h.update(f"{__version__} {pydantic.VERSION}".encode())
-    for code in _FORMAT_CODE:  # a change to the format or its rules invalidates the cache
-        h.update((Path(__file__).parent / code).read_bytes())
+    h.update(_format_code_digest())
     return folder / f"{h.hexdigest()[:32]}.pickle"
+
+
+@functools.cache
+def _format_code_digest() -> bytes:
+    """Digest of the code that parses and checks protocols: a change invalidates the cache."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for code in _FORMAT_CODE:
+        h.update((Path(__file__).parent / code).read_bytes())
+    return h.digest()
 
 
 def _write_cache(target: Path, protocol: Protocol) -> None:

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from cartplan.dates import fmt
+from cartplan.dosing import cells
 from cartplan.engine import Event, Plan
 
 
@@ -15,8 +16,10 @@ def day_label(day: int) -> str:
     return f"D{day}"
 
 
-def span_label(e: Event) -> str:
-    return day_label(e.day) if e.day == e.day_end else f"{day_label(e.day)}..{day_label(e.day_end)}"
+def span_label(e: Event, sep: str = "..") -> str:
+    return (
+        day_label(e.day) if e.day == e.day_end else f"{day_label(e.day)}{sep}{day_label(e.day_end)}"
+    )
 
 
 def regimen_lines(e: Event, plan: Plan) -> list[str]:
@@ -41,12 +44,6 @@ def regimen_lines(e: Event, plan: Plan) -> list[str]:
     return lines
 
 
-def cells(n: float) -> str:
-    """A cell count as printed in papers: 1x10^6, 1.25x10^7."""
-    mantissa, exp = f"{n:.3e}".split("e")
-    return f"{float(mantissa):g}x10^{int(exp)}"
-
-
 def cell_dose_line(e: Event, plan: Plan) -> str | None:
     c = e.step.cell_dose
     if c is None:
@@ -54,6 +51,8 @@ def cell_dose_line(e: Event, plan: Plan) -> str | None:
     patient = plan.dosing.cell_dose if plan.dosing is not None else None
     if c.per_kg:
         line = f"{cells(c.per_kg)} CAR-T cells/kg"
+        if c.range_per_kg is not None:
+            line += f" (protocol range {cells(c.range_per_kg[0])}–{cells(c.range_per_kg[1])}/kg)"
         if patient is not None:
             line += f" = {cells(patient.cells)} cells"
         return line
@@ -148,7 +147,9 @@ def plan_json(plan: Plan, include_phi: bool = False) -> dict[str, Any]:
     if plan.patient is not None and plan.dosing is not None:
         out["patient"] = patient_json(plan, include_phi)
         c = plan.dosing.cell_dose
-        out["cell_dose"] = None if c is None else {"cells": c.cells, "per_kg": c.per_kg}
+        out["cell_dose"] = (
+            None if c is None else {"cells": c.cells, "per_kg": c.per_kg, "formula": c.formula}
+        )
         out["calculations"] = [
             {"name": x.name, "value": round(x.value, 3), "unit": x.unit, "formula": x.formula}
             for x in plan.dosing.calcs
