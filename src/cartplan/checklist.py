@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from cartplan.dates import fmt
 from cartplan.engine import Event, Plan
-from cartplan.protocol import CheckItem, Escalation, Stage, Substitution
+from cartplan.protocol import CheckItem, Escalation, Stage
 from cartplan.render import md_escape
 
 
@@ -52,14 +52,8 @@ def frequency(times: int) -> str:
     return f"{times}×/day"
 
 
-def _items(items: Iterable[CheckItem], subs: Iterable[Substitution]) -> tuple[Item, ...]:
-    out = []
-    for c in items:
-        text = c.text
-        for s in subs:
-            text = text.replace(s.find, s.replace)
-        out.append(Item(text, c.times_per_day))
-    return tuple(out)
+def _items(items: Iterable[CheckItem]) -> tuple[Item, ...]:
+    return tuple(Item(c.text, c.times_per_day) for c in items)
 
 
 def _doses(e: Event, plan: Plan, day: int) -> tuple[str, ...]:
@@ -80,7 +74,6 @@ def _doses(e: Event, plan: Plan, day: int) -> tuple[str, ...]:
 
 def sheets(plan: Plan, days: Iterable[date], teams: Iterable[str] | None = None) -> list[DaySheet]:
     wanted = set(teams) if teams is not None else None
-    subs = plan.dosing.substitutions if plan.dosing is not None else ()
     events = [e for e in plan.events if wanted is None or wanted & set(e.step.teams)]
     out = []
     for d in days:
@@ -95,7 +88,7 @@ def sheets(plan: Plan, days: Iterable[date], teams: Iterable[str] | None = None)
             block = Block(
                 s.title,
                 position,
-                _items(s.checklist, subs),
+                _items(s.checklist),
                 _doses(e, plan, rel),
                 tuple(s.escalation),
                 tuple(s.references),

@@ -15,7 +15,7 @@ from typing import NamedTuple
 from cartplan.dates import add_months, fmt
 from cartplan.errors import ContraindicatedError, InputError
 from cartplan.patient import Patient, WashoutTable
-from cartplan.protocol import Dose, Protocol, Stage, Substitution
+from cartplan.protocol import Dose, Protocol, Stage
 
 MG_DL_PER_UMOL_L = 1 / 88.4
 CM_PER_INCH = 2.54
@@ -62,7 +62,6 @@ class Dosing(NamedTuple):
     age: int | None
     doses: tuple[DoseLine, ...]
     cell_dose: CellDose | None
-    substitutions: tuple[Substitution, ...]
 
 
 def cells(n: float) -> str:
@@ -153,7 +152,6 @@ def patient_numbers(protocol: Protocol, patient: Patient, on: date) -> Dosing:
         protocol, patient, age, calcs, needed=any(d.renal for _, d in doses), weights=weights
     )
     lines = tuple(_dose_line(sid, d, bsa_m2, patient.weight_kg, crcl) for sid, d in doses)
-    subs = tuple(x for x in protocol.substitutions if age is not None and age <= x.max_age)
     return Dosing(
         tuple(calcs),
         bsa_m2,
@@ -162,7 +160,6 @@ def patient_numbers(protocol: Protocol, patient: Patient, on: date) -> Dosing:
         age,
         lines,
         _cell_dose(protocol, patient),
-        subs,
     )
 
 

@@ -142,11 +142,20 @@ class Constraint(Model):
     then: Endpoint = Field(description="The later day.")
     min: Value | None = Field(default=None, description="Fewest days from first to then.")
     max: Value | None = Field(default=None, description="Most days from first to then.")
+    medication_extends: bool = Field(
+        default=False,
+        description="A patient's medication washout may push 'then' past 'max' (the plan says "
+        "which drug and why); 'hard_max' still holds.",
+    )
+    hard_max: Value | None = Field(
+        default=None,
+        description="Never exceeded, not even for a medication washout (with medication_extends).",
+    )
     references: list[str] = Field(default=[], description="Reference ids supporting the rule.")
 
 
 class RenalBand(Model):
-    """A creatinine-clearance band and what it does to the dose: one of dose, factor, stop."""
+    """A creatinine-clearance band and what it does to the dose: one of dose, factor, stop, warn."""
 
     crcl_min: float | None = Field(
         default=None, ge=0, description="Lower bound, mL/min (inclusive)."
@@ -161,6 +170,22 @@ class RenalBand(Model):
         default=None, gt=0, lt=1, description="Multiply the dose by this (0.5 = 50 % reduction)."
     )
     stop: bool = Field(default=False, description="Do not give in this band: the plan stops.")
+    warn: bool = Field(
+        default=False,
+        description="Keep the dose but warn on the plan: the team decides (no label band).",
+    )
+    rule: str = Field(description="The rule in words, as the plan names it.")
+    references: list[str] = Field(default=[], description="Reference ids for the band.")
+    assumption: str | None = Field(
+        default=None, description="Set when the band is not confirmed by the literature."
+    )
+
+
+class WeightBand(Model):
+    """A lighter patient's dose, e.g. tocilizumab 12 mg/kg below 30 kg."""
+
+    below_kg: float = Field(gt=0, description="Applies when the patient weighs less than this, kg.")
+    dose: float = Field(gt=0, description="Dose in this band, in the dose unit.")
     rule: str = Field(description="The rule in words, as the plan names it.")
     references: list[str] = Field(default=[], description="Reference ids for the band.")
 
@@ -175,6 +200,20 @@ class Dose(Model):
     )
     renal: list[RenalBand] = Field(
         default=[], description="Creatinine-clearance bands that change this dose."
+    )
+    weight: list[WeightBand] = Field(
+        default=[], description="Body-weight bands that change this dose (lightest band first)."
+    )
+    max_mg: float | None = Field(
+        default=None, gt=0, description="Cap on one administration, mg (e.g. 800 mg)."
+    )
+    standby: bool = Field(
+        default=False,
+        description="Held ready on the ward (e.g. tocilizumab before infusion), not given "
+        "routinely: sheets ask to confirm it is on site.",
+    )
+    note: str = Field(
+        default="", description="What goes with the dose (e.g. 'further dose within 8 h')."
     )
     references: list[str] = Field(default=[], description="Reference ids for dose and days.")
     assumption: str | None = Field(
@@ -194,16 +233,6 @@ class CellDose(Model):
     references: list[str] = Field(default=[], description="Reference ids for the dose.")
 
 
-class Substitution(Model):
-    """Replace a checklist text for young patients (e.g. CAPD instead of ICE at age 12 or under)."""
-
-    max_age: int = Field(ge=0, description="Applies when the patient is at most this old (years).")
-    find: str = Field(min_length=1, description="Checklist text to replace (a substring).")
-    replace: str = Field(min_length=1, description="Replacement text.")
-    rule: str = Field(description="The rule in words, as the plan names it.")
-    references: list[str] = Field(default=[], description="Reference ids for the rule.")
-
-
 class Dosing(Model):
     """How patient-specific doses are computed."""
 
@@ -213,21 +242,53 @@ class Dosing(Model):
     bsa_cap_m2: float | None = Field(
         default=None, gt=0, description="Optional BSA cap (ASCO advises against capping)."
     )
-    crcl_weight: Literal["actual", "ideal", "adjusted"] = Field(
-        default="actual", description="Weight used in Cockcroft-Gault."
+    crcl_weight: Literal["auto", "actual", "ideal", "adjusted"] = Field(
+        default="auto",
+        description="Weight used in Cockcroft-Gault. 'auto': adjusted body weight when the "
+        "actual weight is above 120 % of ideal, else the actual weight.",
+    )
+    obese_ratio: float = Field(
+        default=1.2,
+        gt=1,
+        le=2,
+        description="With 'auto': actual/ideal weight above which adjusted weight is used.",
     )
     references: list[str] = Field(default=[], description="Reference ids for the formulas.")
 
 
-class CheckItem(Model):
+class ForWhom(Model):
+    """Who an item is for. Unknown age or sex shows the item with its condition in words."""
+
+    min_age: int | None = Field(
+        default=None, ge=0, le=120, description="Only for patients at least this old (years)."
+    )
+    max_age: int | None = Field(
+        default=None, ge=0, le=120, description="Only for patients at most this old (years)."
+    )
+    sex: Literal["F", "M"] | None = Field(
+        default=None, description="Only for patients of this sex (e.g. pregnancy test: F)."
+    )
+    only_if: list[str] = Field(
+        default=[],
+        description="Patient facts that must all hold: 'cns-involvement' or "
+        "'prior:<drug class>'; hidden unless the patient has them.",
+    )
+
+
+class CheckItem(ForWhom):
     text: str = Field(description="What to do or measure, as a nurse reads it.")
     times_per_day: int = Field(
         default=1, ge=1, le=24, description="Occurrences per day (q4h = 6, twice daily = 2)."
     )
+    with_agent: str | None = Field(
+        default=None,
+        description="Only on the days this step gives that agent (e.g. mesna with "
+        "cyclophosphamide).",
+    )
     references: list[str] = Field(default=[], description="Reference ids for item and frequency.")
 
 
-class Escalation(Model):
+class Escalation(ForWhom):
     """A finding that must trigger action, printed on every checklist day the step is open."""
 
     criterion: str = Field(
@@ -264,6 +325,13 @@ class Step(Model):
         default=[],
         description="Patient facts that must all hold for the step to be planned, e.g. "
         "'prior:b-cell-antibody' (a drug of that class in the medication history).",
+    )
+    min_age: int | None = Field(
+        default=None,
+        ge=0,
+        le=120,
+        description="Planned only for patients at least this old (e.g. no-driving advice); "
+        "kept when the age is unknown.",
     )
     outside_window: Literal["fail", "warn"] = Field(
         default="fail",
@@ -310,8 +378,9 @@ class Protocol(Model):
         default_factory=Dosing,
         description="BSA formula, optional BSA cap and Cockcroft-Gault weight for patient doses.",
     )
-    substitutions: list[Substitution] = Field(
-        default=[], description="Age-dependent replacements of checklist texts."
+    warning: str | None = Field(
+        default=None,
+        description="Printed on every plan made from this protocol (e.g. an unsourced template).",
     )
     assumptions: list[str] = Field(
         default=[], description="Protocol-wide assumptions not confirmed by the literature."

@@ -154,10 +154,6 @@ def plan_json(plan: Plan, include_phi: bool = False) -> dict[str, Any]:
             {"name": x.name, "value": round(x.value, 3), "unit": x.unit, "formula": x.formula}
             for x in plan.dosing.calcs
         ]
-        out["substitutions"] = [
-            {"find": x.find, "replace": x.replace, "rule": x.rule}
-            for x in plan.dosing.substitutions
-        ]
     out["events"] = [event_json(e, plan) for e in plan.events]
     out["warnings"] = list(plan.warnings)
     return out
@@ -226,10 +222,6 @@ def patient_lines(plan: Plan, include_phi: bool) -> list[str]:
         if c.unit == "m²"
         else f"{c.name} {c.value:.1f} {c.unit} = {c.formula}"
         for c in d.calcs
-    ]
-    lines += [
-        f"{x.rule}: '{x.replace}' instead of '{x.find}' (age {d.age} <= {x.max_age})"
-        for x in d.substitutions
     ]
     return lines
 

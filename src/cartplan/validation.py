@@ -12,12 +12,13 @@ from collections.abc import Iterable
 
 from cartplan.engine import DAY0, dependency_order, resolve
 from cartplan.errors import ProtocolError
-from cartplan.protocol import Protocol, Rule, Stage, Step, Value
+from cartplan.protocol import ForWhom, Protocol, Rule, Stage, Step, Value
 
 _PMID = re.compile(r"^\d{1,8}$")
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _PMCID = re.compile(r"^PMC\d{4,9}$")
 _URL = re.compile(r"^https://\S+$")
+FACT = re.compile(r"^(prior:[a-z0-9-]+|cns-involvement)$")
 
 
 def validate(p: Protocol) -> list[str]:
@@ -33,6 +34,7 @@ def validate(p: Protocol) -> list[str]:
     problems += _regimens(p)
     problems += _conditional_steps(p)
     problems += _renal_bands(p)
+    problems += _audiences(p)
     try:
         dependency_order(p)
     except ProtocolError as e:
@@ -118,14 +120,12 @@ def _references(p: Protocol) -> list[str]:
     for x in p.parameters:
         cite(f"parameters[{x.name}]", x.references)
     cite("dosing", p.dosing.references)
-    for i, sub in enumerate(p.substitutions):
-        cite(f"substitutions[{i}]", sub.references)
     for c in p.constraints:
         where = f"constraints[{c.id}]"
         step_ref(f"{where}.first.step", c.first.step)
         step_ref(f"{where}.then.step", c.then.step)
         cite(where, c.references)
-        for field, value in (("min", c.min), ("max", c.max)):
+        for field, value in (("min", c.min), ("max", c.max), ("hard_max", c.hard_max)):
             if (problem := _param_ref_problem(p, f"{where}.{field}", value)) is not None:
                 out.append(problem)
     for s in p.steps:
@@ -144,6 +144,8 @@ def _references(p: Protocol) -> list[str]:
             cite(f"{where}.regimen[{i}]", d.references)
             for j, band in enumerate(d.renal):
                 cite(f"{where}.regimen[{i}].renal[{j}]", band.references)
+            for j, wband in enumerate(d.weight):
+                cite(f"{where}.regimen[{i}].weight[{j}]", wband.references)
         for i, item in enumerate(s.checklist):
             cite(f"{where}.checklist[{i}]", item.references)
         for i, esc in enumerate(s.escalation):
@@ -279,8 +281,11 @@ def _conditional_steps(p: Protocol) -> list[str]:
     conditional = {s.id for s in p.steps if s.only_if}
     for s in p.steps:
         for fact in s.only_if:
-            if not re.match(r"^prior:[a-z0-9-]+$", fact):
-                out.append(f"steps[{s.id}].only_if: '{fact}' is not a fact (prior:<drug class>)")
+            if not FACT.match(fact):
+                out.append(
+                    f"steps[{s.id}].only_if: '{fact}' is not a fact "
+                    "(cns-involvement, prior:<drug class>)"
+                )
         if s.only_if and s.day0:
             out.append(f"steps[{s.id}].only_if: the D0 anchor cannot be conditional")
         for field, ref in (("placement.after", s.placement.after), ("ends_before", s.ends_before)):
@@ -304,12 +309,17 @@ def _renal_bands(p: Protocol) -> list[str]:
                 where = f"steps[{s.id}].regimen[{i}].renal[{j}]"
                 actions = [
                     a
-                    for a, v in (("dose", b.dose), ("factor", b.factor), ("stop", b.stop or None))
+                    for a, v in (
+                        ("dose", b.dose),
+                        ("factor", b.factor),
+                        ("stop", b.stop or None),
+                        ("warn", b.warn or None),
+                    )
                     if v is not None
                 ]
                 if len(actions) != 1:
                     out.append(
-                        f"{where}: give exactly one of dose, factor, stop "
+                        f"{where}: give exactly one of dose, factor, stop, warn "
                         f"(got {', '.join(actions) or 'none'})"
                     )
                 if b.crcl_min is None and b.crcl_below is None:
@@ -322,6 +332,38 @@ def _renal_bands(p: Protocol) -> list[str]:
                     out.append(
                         f"{where}: crcl_min {b.crcl_min:g} is not below crcl_below {b.crcl_below:g}"
                     )
+    return out
+
+
+def _audiences(p: Protocol) -> list[str]:
+    """Who-for conditions must be well-formed; with_agent must name a drug of its step."""
+    out = []
+    for s in p.steps:
+        agents = {d.agent for d in s.regimen}
+        if s.min_age is not None and s.day0:
+            out.append(f"steps[{s.id}].min_age: the D0 anchor cannot depend on age")
+        whos: list[tuple[str, ForWhom]] = [
+            *((f"checklist[{i}]", c) for i, c in enumerate(s.checklist)),
+            *((f"escalation[{i}]", x) for i, x in enumerate(s.escalation)),
+        ]
+        for field, who in whos:
+            where = f"steps[{s.id}].{field}"
+            if who.min_age is not None and who.max_age is not None and who.min_age > who.max_age:
+                out.append(f"{where}: min_age {who.min_age} is above max_age {who.max_age}")
+            out.extend(
+                f"{where}.only_if: '{f}' is not a fact (cns-involvement, prior:<drug class>)"
+                for f in who.only_if
+                if not FACT.match(f)
+            )
+            agent = getattr(who, "with_agent", None)
+            if agent is not None and agent not in agents:
+                out.append(
+                    f"{where}.with_agent: '{agent}' is not given in this step "
+                    f"(agents: {', '.join(sorted(agents)) or 'none'})"
+                )
+    for c in p.constraints:
+        if c.hard_max is not None and not c.medication_extends:
+            out.append(f"constraints[{c.id}].hard_max: only with medication_extends: true")
     return out
 
 
