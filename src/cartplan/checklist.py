@@ -12,15 +12,12 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import NamedTuple
 
+from cartplan import facts
 from cartplan.dates import fmt
 from cartplan.engine import Event, Plan
-from cartplan.protocol import CheckItem, Escalation, Stage
+from cartplan.facts import DoseText, EscalationLine, ItemLine, frequency, with_condition
+from cartplan.protocol import Stage
 from cartplan.render import md_escape
-
-
-class Item(NamedTuple):
-    text: str
-    times: int  # boxes to tick on this day
 
 
 class Block(NamedTuple):
@@ -28,10 +25,11 @@ class Block(NamedTuple):
 
     title: str
     position: str  # "day 6 of 15" for windows, "" for single-day steps
-    items: tuple[Item, ...]
-    doses: tuple[str, ...]
-    escalation: tuple[Escalation, ...]
+    items: tuple[ItemLine, ...]
+    doses: tuple[DoseText, ...]
+    escalation: tuple[EscalationLine, ...]
     references: tuple[str, ...]
+    notes: tuple[str, ...] = ()  # why it moved, tasks due (on the step's first day)
 
 
 class DaySheet(NamedTuple):
@@ -42,34 +40,22 @@ class DaySheet(NamedTuple):
     reminders: tuple[str, ...]  # spans without a checklist (washout, proximity, …)
 
 
-def frequency(times: int) -> str:
-    if times == 1:
-        return "once daily"
-    if times == 2:
-        return "twice daily"
-    if 24 % times == 0:
-        return f"every {24 // times} h ({times}×/day)"
-    return f"{times}×/day"
-
-
-def _items(items: Iterable[CheckItem]) -> tuple[Item, ...]:
-    return tuple(Item(c.text, c.times_per_day) for c in items)
-
-
-def _doses(e: Event, plan: Plan, day: int) -> tuple[str, ...]:
+def _doses(e: Event, plan: Plan, day: int) -> tuple[DoseText, ...]:
     """Drugs due on `day` (relative to D0), in mg when the patient's numbers are known."""
-    lines = []
-    if plan.dosing is not None:
-        for d in plan.dosing.doses:
-            if d.step == e.step.id and day in d.days:
-                lines.append(f"{d.agent}: {d.amount_mg:g} mg ({d.dose:g} {d.unit})")
-    else:
-        lines += [f"{d.agent}: {d.dose:g} {d.unit}" for d in e.step.regimen if day in d.days]
+    lines = facts.dose_lines(e, plan, day)
     if e.step.day0 and e.step.cell_dose is not None:
         from cartplan.render import cell_dose_line
 
-        lines.append(f"CAR-T: {cell_dose_line(e, plan)}")
+        lines.append(DoseText(f"CAR-T: {cell_dose_line(e, plan)}", False))
     return tuple(lines)
+
+
+def item_text(it: ItemLine) -> str:
+    return with_condition(it.text, it.condition)
+
+
+def esc_text(esc: EscalationLine) -> str:
+    return with_condition(esc.criterion, esc.condition)
 
 
 def sheets(plan: Plan, days: Iterable[date], teams: Iterable[str] | None = None) -> list[DaySheet]:
@@ -88,19 +74,25 @@ def sheets(plan: Plan, days: Iterable[date], teams: Iterable[str] | None = None)
             block = Block(
                 s.title,
                 position,
-                _items(s.checklist),
+                tuple(facts.items(e, plan, rel)),
                 _doses(e, plan, rel),
-                tuple(s.escalation),
+                tuple(facts.escalations(e, plan)),
                 tuple(s.references),
+                e.notes if d == e.start else (),
             )
             if s.stage is Stage.monitoring:
                 windows.append(block)
-            elif block.items or block.doses or d == e.start or s.escalation:
+            elif block.items or block.doses or d == e.start or block.escalation:
                 today.append(block)
             else:
                 reminders.append(f"{s.title} ({position})" if position else s.title)
         out.append(DaySheet(d, rel, tuple(windows), tuple(today), tuple(reminders)))
     return out
+
+
+def _tick(dose: DoseText) -> str:
+    """What the nurse confirms: a standby drug is on site, every other dose is given."""
+    return "on site" if dose.standby else "given"
 
 
 def day_range(plan: Plan, first: date, last: date) -> list[date]:
@@ -116,7 +108,7 @@ def header(plan: Plan) -> str:
 SIGN_OFF = ("Checked by (name)", "Time", "Signature")
 
 
-def cite(esc: Escalation) -> str:
+def cite(esc: EscalationLine) -> str:
     return f" [{', '.join(esc.references)}]" if esc.references else ""
 
 
@@ -148,12 +140,13 @@ def _text_lines(plan: Plan, pages: list[DaySheet]) -> list[str]:
             out += ["", title.upper()]
             for b in blocks:
                 out.append(f"* {b.title}" + (f" — {b.position}" if b.position else ""))
+                out += [f"    note: {n}" for n in b.notes]
                 for it in b.items:
-                    out.append(f"    {it.text} — {frequency(it.times)}")
+                    out.append(f"    {item_text(it)} — {frequency(it.times)}")
                     out.append("      " + " ".join("[ ]" for _ in range(it.times)))
-                out += [f"    dose: {x}  [ ] given" for x in b.doses]
+                out += [f"    dose: {x.text}  [ ] {_tick(x)}" for x in b.doses]
                 for esc in b.escalation:
-                    out.append(f"    ! IF {esc.criterion} -> {esc.action}{cite(esc)}")
+                    out.append(f"    ! IF {esc_text(esc)} -> {esc.action}{cite(esc)}")
         if not page.windows:
             out += [
                 "",
@@ -181,14 +174,15 @@ def to_markdown(plan: Plan, pages: list[DaySheet]) -> str:
             for b in blocks:
                 out.append(f"**{md_escape(b.title)}**" + (f" — {b.position}" if b.position else ""))
                 out.append("")
+                out += [f"- note: {md_escape(n)}" for n in b.notes]
                 for it in b.items:
                     out.append(
-                        f"- {md_escape(it.text)} — {frequency(it.times)}: "
+                        f"- {md_escape(item_text(it))} — {frequency(it.times)}: "
                         + " ".join("☐" for _ in range(it.times))
                     )
-                out += [f"- dose: {md_escape(x)} — given ☐" for x in b.doses]
+                out += [f"- dose: {md_escape(x.text)} — {_tick(x)} ☐" for x in b.doses]
                 out += [
-                    f"- ⚠ **If** {md_escape(x.criterion)} → {md_escape(x.action)}"
+                    f"- ⚠ **If** {md_escape(esc_text(x))} → {md_escape(x.action)}"
                     f"{md_escape(cite(x))}"
                     for x in b.escalation
                 ]
@@ -247,6 +241,7 @@ def to_html(plan: Plan, pages: list[DaySheet]) -> str:
             for b in blocks:
                 pos = f" — {e(b.position)}" if b.position else ""
                 parts.append(f'<div class="{kind}"><h3>{e(b.title)}{pos}</h3><ul>')
+                parts += [f'<li class="note">{e(n)}</li>' for n in b.notes]
                 for it in b.items:
                     boxes = "".join(
                         f'<input type="checkbox" aria-label="{e(it.text)} {n + 1}">'
@@ -254,16 +249,16 @@ def to_html(plan: Plan, pages: list[DaySheet]) -> str:
                     )
                     parts.append(
                         f'<li class="item" data-times="{it.times}">{boxes} '
-                        f"{e(it.text)} — {frequency(it.times)}</li>"
+                        f"{e(item_text(it))} — {frequency(it.times)}</li>"
                     )
                 for x in b.doses:
                     parts.append(
                         f'<li class="dose"><input type="checkbox" '
-                        f'aria-label="given"> dose: {e(x)}</li>'
+                        f'aria-label="{_tick(x)}"> dose: {e(x.text)}</li>'
                     )
                 for esc in b.escalation:
                     parts.append(
-                        f'<li class="esc"><strong>If</strong> {e(esc.criterion)} → '
+                        f'<li class="esc"><strong>If</strong> {e(esc_text(esc))} → '
                         f"{e(esc.action)}{e(cite(esc))}</li>"
                     )
                 parts.append("</ul></div>")

@@ -91,10 +91,14 @@ PLAN_OPTIONS: dict[str, tuple[object, object]] = {
     ),
     "crcl_ml_min": (_opt(float | None, "Measured creatinine clearance, mL/min."), None),
     "disease": (_opt(str | None, "Disease being treated."), None),
+    "cns_involvement": (
+        _opt(bool, "The patient has CNS involvement (e.g. neuropsychiatric SLE)."),
+        False,
+    ),
     "medication": (
         _opt(
             list[str] | None,
-            "DRUG:LAST_DOSE[:DOSE], e.g. 'rituximab:2025-03-10' "
+            "DRUG[=CLASS]:LAST_DOSE[:DOSE], e.g. 'rituximab:2025-03-10' "
             "or 'prednisone:2025-04-30:15 mg/day' (repeatable).",
             metavar="MED",
         ),
@@ -111,7 +115,7 @@ PLAN_OPTIONS: dict[str, tuple[object, object]] = {
     "crcl_weight": (
         _opt(
             str | None,
-            "Cockcroft-Gault weight: actual, ideal or adjusted (default: the protocol's).",
+            "Cockcroft-Gault weight: auto, actual, ideal or adjusted (default: the protocol's).",
         ),
         None,
     ),
@@ -139,6 +143,7 @@ class PlanArgs(NamedTuple):
     creatinine: str | None
     crcl_ml_min: float | None
     disease: str | None
+    cns_involvement: bool
     medication: list[str] | None
     name: str | None
     mrn: str | None
@@ -250,6 +255,8 @@ def patient_from(args: PlanArgs) -> Patient | None:
         )
     }
     data.update({k: v for k, v in flags.items() if v is not None})
+    if args.cns_involvement:
+        data["cns_involvement"] = True
     if args.creatinine is not None:
         value, _, unit = args.creatinine.strip().partition(" ")
         if unit.strip() not in ("mg/dL", "umol/L"):
@@ -292,10 +299,13 @@ def parse_medication(text: str) -> dict[str, str]:
     last, _, dose = rest.partition(":")
     if not drug.strip() or not last.strip():
         raise InputError(
-            f"--medication {text}: write DRUG:LAST_DOSE[:DOSE], e.g. "
+            f"--medication {text}: write DRUG[=CLASS]:LAST_DOSE[:DOSE], e.g. "
             "'mycophenolate mofetil:2025-04-28'"
         )
-    out = {"drug": drug.strip(), "last_dose": last.strip()}
+    name, _, drug_class = drug.partition("=")
+    out = {"drug": name.strip(), "last_dose": last.strip()}
+    if drug_class.strip():
+        out["drug_class"] = drug_class.strip()
     if dose.strip():
         out["dose"] = dose.strip()
     return out
@@ -305,7 +315,7 @@ def with_dosing_choices(protocol: Protocol, args: PlanArgs) -> Protocol:
     """The protocol with this plan's choice of BSA formula and Cockcroft-Gault weight."""
     choices = {
         "bsa_formula": (args.bsa_formula, ("mosteller", "dubois")),
-        "crcl_weight": (args.crcl_weight, ("actual", "ideal", "adjusted")),
+        "crcl_weight": (args.crcl_weight, ("auto", "actual", "ideal", "adjusted")),
     }
     update = {}
     for field, (value, allowed) in choices.items():

@@ -14,8 +14,8 @@ from typing import NamedTuple
 
 from cartplan.dates import add_months, fmt
 from cartplan.errors import ContraindicatedError, InputError
-from cartplan.patient import Patient, WashoutTable
-from cartplan.protocol import Dose, Protocol, Stage
+from cartplan.patient import DrugClass, Patient, WashoutTable
+from cartplan.protocol import Dose, Protocol
 
 MG_DL_PER_UMOL_L = 1 / 88.4
 CM_PER_INCH = 2.54
@@ -42,10 +42,12 @@ class DoseLine(NamedTuple):
     dose: float  # per unit after any adjustment
     unit: str
     days: tuple[int, ...]
-    amount_mg: float  # per administration day
-    total_mg: float
+    amount_mg: float  # per administration day, as dispensed (rounded, capped)
+    total_mg: float  # sum of the dispensed daily amounts
     formula: str
     adjustment: Adjustment | None
+    standby: bool = False
+    note: str = ""
 
 
 class CellDose(NamedTuple):
@@ -62,6 +64,11 @@ class Dosing(NamedTuple):
     age: int | None
     doses: tuple[DoseLine, ...]
     cell_dose: CellDose | None
+    warnings: tuple[str, ...] = ()
+
+
+ADULT_AGE = 18  # Cockcroft-Gault and Devine are adult formulas
+DEVINE_MIN_CM = 152.4  # Devine IBW is defined from 60 inches
 
 
 def cells(n: float) -> str:
@@ -110,7 +117,7 @@ def cockcroft_gault(
         "CrCl",
         value,
         "mL/min",
-        f"(140 − {age}) × {weight_kg:.1f} kg ({weight_rule} weight) / (72 × "
+        f"(140 − {age}) × {weight_kg:.1f} kg ({weight_rule}) / (72 × "
         f"{scr_mg_dl:.2f} mg/dL){female} (Cockcroft–Gault)",
     )
 
@@ -121,13 +128,12 @@ def _need(value: object, field: str, why: str) -> None:
 
 
 def patient_numbers(protocol: Protocol, patient: Patient, on: date) -> Dosing:
-    """BSA, weights, CrCl, the LD doses of `protocol` and its cell dose for `patient`."""
+    """BSA, weights, kidney function, every dose of `protocol` in mg and the cell dose."""
     settings = protocol.dosing
-    doses = [
-        (s.id, d) for s in protocol.steps if s.stage is Stage.lymphodepletion for d in s.regimen
-    ]
+    doses = [(s.id, d) for s in protocol.steps for d in s.regimen]
     age = patient.age_on(on)
     calcs: list[Calc] = []
+    warnings: list[str] = []
     bsa_m2 = None
     if any(d.unit == "mg/m2" for _, d in doses):
         _need(patient.height_cm, "height_cm", "for mg/m2 doses")
@@ -146,29 +152,55 @@ def patient_numbers(protocol: Protocol, patient: Patient, on: date) -> Dosing:
                 )
             )
             bsa_m2 = settings.bsa_cap_m2
-    weights = _body_weights(patient)
+    weights = _body_weights(patient, age)
     calcs += weights
-    crcl = _clearance(
-        protocol, patient, age, calcs, needed=any(d.renal for _, d in doses), weights=weights
-    )
-    lines = tuple(_dose_line(sid, d, bsa_m2, patient.weight_kg, crcl) for sid, d in doses)
+    renal = [d for _, d in doses if d.renal]
+    crcl = _clearance(protocol, patient, age, calcs, needed=bool(renal), weights=weights)
+    if crcl is not None and renal and age is not None and age < ADULT_AGE:
+        warnings.append(
+            f"{', '.join(sorted({d.agent for d in renal}))}: the renal bands are adult data "
+            "(Fludara label: safety in children not established); the child's bedside Schwartz "
+            "eGFR is compared with them — the physician decides"
+        )
+    renal_name = "eGFR" if age is not None and age < ADULT_AGE else "CrCl"
+    lines = []
+    for sid, d in doses:
+        line, warning = _dose_line(sid, d, bsa_m2, patient.weight_kg, crcl, renal_name)
+        lines.append(line)
+        if warning:
+            warnings.append(warning)
     return Dosing(
         tuple(calcs),
         bsa_m2,
         crcl,
         patient.weight_kg,
         age,
-        lines,
+        tuple(lines),
         _cell_dose(protocol, patient),
+        tuple(warnings),
     )
 
 
-def _body_weights(patient: Patient) -> list[Calc]:
-    """Ideal (Devine) and adjusted body weight, when sex, height and weight are known."""
+def _body_weights(patient: Patient, age: int | None) -> list[Calc]:
+    """Ideal (Devine) and adjusted body weight: adults from 152.4 cm only, where Devine holds."""
     if patient.sex is None or patient.height_cm is None or patient.weight_kg is None:
+        return []
+    if patient.height_cm < DEVINE_MIN_CM or (age is not None and age < ADULT_AGE):
         return []
     ibw = ideal_weight(patient.sex, patient.height_cm)
     return [ibw, adjusted_weight(ibw.value, patient.weight_kg)]
+
+
+def schwartz(height_cm: float, scr_mg_dl: float, age: int) -> Calc:
+    """Bedside Schwartz eGFR, the paediatric standard (Cockcroft-Gault is an adult formula)."""
+    value = 0.413 * height_cm / scr_mg_dl
+    return Calc(
+        "eGFR",
+        value,
+        "mL/min/1.73 m²",
+        f"0.413 × {height_cm:g} cm / {scr_mg_dl:.2f} mg/dL (bedside Schwartz, age {age} < "
+        f"{ADULT_AGE})",
+    )
 
 
 def _clearance(
@@ -189,28 +221,83 @@ def _clearance(
                 "the protocol adjusts a dose to kidney function"
             )
         return None
-    why = "for Cockcroft–Gault"
-    _need(age, "age (or birth_date)", why)
-    _need(patient.sex, "sex", why)
-    _need(patient.weight_kg, "weight_kg", why)
-    assert age is not None and patient.sex is not None and patient.weight_kg is not None  # noqa: S101
     c = patient.creatinine
     scr = c.value if c.unit == "mg/dL" else c.value * MG_DL_PER_UMOL_L
-    rule = protocol.dosing.crcl_weight
-    weight = patient.weight_kg
-    if rule != "actual":
-        _need(patient.height_cm, "height_cm", f"for the {rule} weight in Cockcroft–Gault")
-        ibw, adj = weights
-        weight = ibw.value if rule == "ideal" else adj.value
-    cg = cockcroft_gault(age, weight, scr, patient.sex, rule)
+    _need(age, "age (or birth_date)", "for kidney function")
+    assert age is not None  # noqa: S101
+    if age < ADULT_AGE:
+        _need(patient.height_cm, "height_cm", "for the bedside Schwartz eGFR (a child)")
+        assert patient.height_cm is not None  # noqa: S101
+        egfr = schwartz(patient.height_cm, scr, age)
+        calcs.append(egfr)
+        return egfr.value
+    why = "for Cockcroft–Gault"
+    _need(patient.sex, "sex", why)
+    _need(patient.weight_kg, "weight_kg", why)
+    assert patient.sex is not None and patient.weight_kg is not None  # noqa: S101
+    weight, label = _crcl_weight(protocol, patient.weight_kg, patient.height_cm, weights)
+    cg = cockcroft_gault(age, weight, scr, patient.sex, label)
     calcs.append(cg)
     return cg.value
 
 
+def _crcl_weight(
+    protocol: Protocol, actual: float, height_cm: float | None, weights: list[Calc]
+) -> tuple[float, str]:
+    """The Cockcroft-Gault weight and the words saying which one and why."""
+    rule = protocol.dosing.crcl_weight
+    ratio = protocol.dosing.obese_ratio
+    if rule == "actual":
+        return actual, "actual weight"
+    if not weights:
+        if rule == "auto":
+            why = (
+                "no ideal weight: sex or height unknown"
+                if height_cm is None
+                else f"no ideal weight below {DEVINE_MIN_CM:g} cm (Devine)"
+            )
+            return actual, f"actual weight; {why}"
+        _need(height_cm, "height_cm", f"for the {rule} weight in Cockcroft–Gault")
+        raise InputError(
+            f"patient: the {rule} weight needs Devine's ideal weight, which is defined from "
+            f"{DEVINE_MIN_CM:g} cm: use --crcl-weight actual"
+        )
+    ibw, adj = weights
+    if rule == "ideal":
+        return ibw.value, "ideal weight"
+    if rule == "adjusted":
+        return adj.value, "adjusted weight"
+    share = actual / ibw.value
+    if share > ratio:
+        return adj.value, (
+            f"adjusted weight: actual {actual:g} kg is {share:.0%} of ideal {ibw.value:.1f} kg, "
+            f"above {ratio:.0%}"
+        )
+    if share < 1:
+        return actual, f"actual weight: below ideal {ibw.value:.1f} kg"
+    return actual, f"actual weight: {share:.0%} of ideal {ibw.value:.1f} kg"
+
+
 def _dose_line(
-    step: str, d: Dose, bsa_m2: float | None, weight: float | None, crcl: float | None
-) -> DoseLine:
-    dose, adjustment = d.dose, None
+    step: str,
+    d: Dose,
+    bsa_m2: float | None,
+    weight: float | None,
+    crcl: float | None,
+    renal_name: str = "CrCl",
+) -> tuple[DoseLine, str | None]:
+    dose, adjustment, warning = d.dose, None, None
+    if weight is not None:
+        for wb in d.weight:
+            if weight < wb.below_kg:
+                adjustment = Adjustment(
+                    wb.rule,
+                    f"weight {weight:g} kg is below {wb.below_kg:g} kg: {d.dose:g} → "
+                    f"{wb.dose:g} {d.unit}",
+                    tuple(wb.references),
+                )
+                dose = wb.dose
+                break
     for band in d.renal:
         if crcl is None:
             break
@@ -218,12 +305,18 @@ def _dose_line(
         high = band.crcl_below if band.crcl_below is not None else math.inf
         if not low <= crcl < high:
             continue
-        reason = f"CrCl {crcl:.1f} mL/min is in the band {_band(band.crcl_min, band.crcl_below)}"
+        reason = (
+            f"{renal_name} {crcl:.1f} mL/min is in the band {_band(band.crcl_min, band.crcl_below)}"
+        )
+        refs = f" [{', '.join(band.references)}]" if band.references else ""
         if band.stop:
             raise ContraindicatedError(
-                f"{d.agent}: do not give — {reason}; rule: {band.rule} "
-                f"[{', '.join(band.references)}]"
+                f"{d.agent}: do not give — {reason}; rule: {band.rule}{refs}"
             )
+        if band.warn:
+            flag = f" (assumption: {band.assumption})" if band.assumption else ""
+            warning = f"{d.agent}: {reason}; {band.rule}{refs}{flag}"
+            break
         dose = band.dose if band.dose is not None else d.dose * (band.factor or 1)
         adjustment = Adjustment(
             band.rule, f"{reason}: {d.dose:g} → {dose:g} {d.unit}", tuple(band.references)
@@ -238,19 +331,30 @@ def _dose_line(
         per_day, formula = dose * weight, f"{dose:g} mg/kg × {weight:g} kg"
     else:
         per_day, formula = dose, f"{dose:g} mg flat"
+    formula += f" = {per_day:.2f} mg"
+    if d.max_mg is not None and per_day > d.max_mg:
+        per_day = d.max_mg
+        formula += f", capped at {d.max_mg:g} mg"
     n = len(d.days)
-    return DoseLine(
+    amount = round_half_up(per_day, d.round_mg)
+    total = round_half_up(amount * n, d.round_mg)  # what pharmacy dispenses, day by day
+    formula += f" → {amount:g} mg (rounded to {d.round_mg:g} mg)"
+    if n > 1:
+        formula += f"; × {n} days = {total:g} mg"
+    line = DoseLine(
         step,
         d.agent,
         dose,
         d.unit,
         tuple(d.days),
-        round_half_up(per_day, d.round_mg),
-        round_half_up(per_day * n, d.round_mg),
-        f"{formula} = {per_day:.2f} mg/day; × {n} day(s) = {per_day * n:.2f} mg "
-        f"(rounded to {d.round_mg:g} mg)",
+        amount,
+        total,
+        formula,
         adjustment,
+        d.standby,
+        d.note,
     )
+    return line, warning
 
 
 def _band(low: float | None, high: float | None) -> str:
@@ -273,53 +377,97 @@ def _cell_dose(protocol: Protocol, patient: Patient) -> CellDose | None:
     return CellDose(c.flat or 0, None, "flat dose")
 
 
+class Task(NamedTuple):
+    """Something the team must do before a step, e.g. taper a glucocorticoid."""
+
+    text: str
+    days_before: int  # before the step's first day
+    before: str  # "apheresis" or "lymphodepletion"
+
+
 class Washout(NamedTuple):
     """What the medication history asks of the plan."""
 
     earliest_apheresis: date | None
-    reason: str
-    tasks: tuple[tuple[str, int], ...]  # (what to do, days before apheresis it must be done)
+    reason: str  # why, naming the deciding drug
+    drug: str | None  # the deciding drug
+    tasks: tuple[Task, ...]
     facts: frozenset[str]  # 'prior:<class>' for each class in the history
+    warnings: tuple[str, ...]
+
+
+def prednisone_equivalent(cls: DrugClass, drug: str, mg: float) -> tuple[float, str | None]:
+    """The dose in prednisone mg and the conversion in words (None when it is prednisone)."""
+    per = cls.prednisone_mg_equal_to.get(drug.strip().lower())
+    if per is None or per == 1:
+        return mg, None
+    value = mg / per
+    return value, f"{drug} {mg:g} mg/day ≈ prednisone {value:.1f} mg/day"
 
 
 def washout_from_medications(table: WashoutTable, patient: Patient, start: date | None) -> Washout:
     earliest: date | None = None
     reason = ""
-    tasks: list[tuple[str, int]] = []
+    decider: str | None = None
+    tasks: list[Task] = []
     facts: set[str] = set()
+    warnings: list[str] = []
     known = ", ".join(c.id for c in table.classes)
     for m in patient.medications:
-        cls = table.find(m.drug)
+        cls = table.find(m.drug, m.drug_class)
         if cls is None:
+            what = f"class '{m.drug_class}'" if m.drug_class else "a known drug or class"
             raise InputError(
-                f"patient: medication '{m.drug}' is not a known drug or class "
-                f"(known classes: {known}; see data/washout.yaml)"
+                f"patient: medication '{m.drug}' is not {what} (classes: {known}); name its "
+                f"class as DRUG=CLASS, e.g. '{m.drug}=anti-cytokine-antibody' "
+                "(drug_class: in a patient file)"
             )
         if start is not None and m.last_dose > start:
             raise InputError(
                 f"patient: {m.drug} last dose {m.last_dose} is after the washout start {start}"
             )
         facts.add(f"prior:{cls.id}")
+        name = m.drug.strip().lower()
+        if m.drug_class:
+            warnings.append(f"{m.drug}: washout class {cls.id} as stated by the user")
+        elif name in cls.assumed:
+            warnings.append(f"{m.drug}: classed as {cls.id} — {cls.assumed[name]}")
+        if cls.warning:
+            warnings.append(f"{m.drug}: {cls.warning}")
         if cls.max_prednisone_mg is not None:
-            if m.mg_per_day is None:
-                raise InputError(
-                    f"patient: {m.drug} needs its current dose, e.g. dose: '15 mg/day'"
-                )
-            if m.mg_per_day > cls.max_prednisone_mg:
-                tasks.append(
-                    (
-                        f"{m.drug} {m.mg_per_day:g} mg/day: reduce to <= "
-                        f"{cls.max_prednisone_mg:g} mg/day (EBMT 2024)",
-                        cls.by_days_before or 0,
-                    )
-                )
+            tasks += _glucocorticoid(cls, m.drug, m.mg_per_day, warnings)
             continue
         ready = add_months(m.last_dose, cls.min_months) + timedelta(days=cls.min_days)
         if earliest is None or ready > earliest:
-            earliest = ready
+            earliest, decider = ready, m.drug
             wait = f"{cls.min_months} month(s)" if cls.min_months else f"{cls.min_days} days"
             reason = (
                 f"{m.drug} last dose {fmt(m.last_dose)} needs >= {wait} before apheresis "
                 f"({cls.name}; {cls.reference})"
             )
-    return Washout(earliest, reason, tuple(tasks), frozenset(facts))
+    return Washout(earliest, reason, decider, tuple(tasks), frozenset(facts), tuple(warnings))
+
+
+def _glucocorticoid(cls: DrugClass, drug: str, mg: float | None, warnings: list[str]) -> list[Task]:
+    """EBMT: <= 10 mg/day prednisone-equivalent before apheresis and again before LD."""
+    if mg is None:
+        raise InputError(f"patient: {drug} needs its current dose, e.g. dose: '15 mg/day'")
+    limit = cls.max_prednisone_mg
+    assert limit is not None  # noqa: S101
+    equivalent, conversion = prednisone_equivalent(cls, drug, mg)
+    shown = conversion or f"{drug} {mg:g} mg/day"
+    replacement = cls.replacement_mg.get(drug.strip().lower())
+    if replacement is not None and mg <= replacement:
+        warnings.append(
+            f"{shown}: a dose up to {replacement:g} mg/day is usually adrenal replacement — "
+            "keep it; confirm with the physician"
+        )
+        return []
+    if equivalent <= limit:
+        return []
+    text = f"{shown}: reduce to <= {limit:g} mg/day prednisone-equivalent (EBMT 2024)"
+    days = cls.by_days_before or 0
+    return [
+        Task(text, days, "apheresis"),
+        Task(f"{text}; check again before the first lymphodepletion dose", 0, "lymphodepletion"),
+    ]

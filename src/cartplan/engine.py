@@ -23,7 +23,7 @@ from cartplan.errors import InfeasiblePlanError, InputError, ProtocolError
 from cartplan.protocol import Constraint, Protocol, Rule, Stage, Step, Value
 
 if TYPE_CHECKING:
-    from cartplan.dosing import Dosing
+    from cartplan.dosing import Dosing, Washout
     from cartplan.patient import Patient, WashoutTable
 
 DAY0 = "day0"
@@ -67,6 +67,8 @@ class Plan(NamedTuple):
     warnings: tuple[str, ...] = ()
     patient: Patient | None = None
     dosing: Dosing | None = None
+    age: int | None = None  # on D0: decides CAPD/ICE and the other age rules everywhere
+    facts: frozenset[str] = frozenset()  # patient facts: prior:<class>, cns-involvement
 
 
 def bind_parameters(protocol: Protocol, overrides: Mapping[str, int]) -> dict[str, int]:
@@ -227,8 +229,12 @@ class _Solver:
         sid, edge = node
         conflict = set(self.parents[i])
         target_problem: str | None = None
+        preferred_passed = False
+        preferred_problem: str | None = None
         candidates = self._starts(i, sid) if edge == "start" else self._end(i, sid)
-        for day, why_target_skipped in candidates:
+        for day, why_target_skipped, fallback in candidates:
+            if fallback and preferred_passed:
+                break  # a later failure is not the step's own: never shorten its interval
             self.tried += 1
             if self.tried > _SEARCH_LIMIT:
                 raise InfeasiblePlanError(
@@ -239,9 +245,12 @@ class _Solver:
             self.last_problem = None
             violated = self._check(i)
             if violated is None:
+                preferred_passed |= not fallback
                 below = self._place(i + 1)
                 if below is None:
-                    if why_target_skipped:
+                    if fallback and preferred_problem:
+                        self.moved[sid] = f"{why_target_skipped}; later days: {preferred_problem}"
+                    elif why_target_skipped:
                         self.moved[sid] = why_target_skipped
                     elif target_problem:
                         self.moved[sid] = f"moved from {fmt(self._target(sid))}: {target_problem}"
@@ -254,6 +263,8 @@ class _Solver:
                 problem, others = violated
                 self._fail(i, problem)
                 conflict |= others
+                if not fallback and preferred_problem is None:
+                    preferred_problem = problem
             if edge == "start" and target_problem is None and why_target_skipped is None:
                 target_problem = self.last_problem
         self.at.pop(node, None)
@@ -281,8 +292,14 @@ class _Solver:
             return "D0"
         return f"{after} {s.placement.edge}"
 
-    def _starts(self, i: int, sid: str) -> Iterator[tuple[date, str | None]]:
-        """Candidate first days in preference order, each with the note if not the target."""
+    def _starts(self, i: int, sid: str) -> Iterator[tuple[date, str | None, bool]]:
+        """Candidate first days in preference order: (day, note if not the target, fallback).
+
+        A fallback day lies in the window on the side the rule does not prefer (earlier for
+        `next`); `_place` tries it only when no preferred day passed the step's own checks, so
+        a long holiday cannot push a step past a constraint, while a plan that fails further
+        downstream never shortens a step's interval to make room.
+        """
         s = self.steps[sid]
         pl = s.placement
         target = self._target(sid)
@@ -293,10 +310,13 @@ class _Solver:
         note = f"moved from {fmt(target)}: {target_closed}" if target_closed else None
         found = False
         floor, floor_reason = self.not_before.get(sid, (None, ""))
+        base = target
         if floor is not None and target < floor:
             note = f"moved from {fmt(target)}: {floor_reason}"
+            if floor > hi:  # a drug's washout outlasts the window: the window follows the drug
+                base, early, lo, hi = floor, 0, floor, floor + timedelta(days=late)
         for off in _preference(pl.rule, early, late):
-            day = target + timedelta(days=off)
+            day = base + timedelta(days=off)
             if needs_workday and self.calendar.closed(day):
                 continue
             if floor is not None and day < floor:
@@ -304,16 +324,9 @@ class _Solver:
             if self.pinned is not None and sid == self.day0 and day != self.pinned:
                 continue
             found = True
-            yield day, (note if day != target else None)
+            fallback = (pl.rule is Rule.next and off < 0) or (pl.rule is Rule.previous and off > 0)
+            yield day, (note if day != target else None), fallback
         if found:
-            return
-        if floor is not None and hi < floor:
-            self._fail(
-                i,
-                f"{s.id}: {floor_reason}, that is on or after {fmt(floor)}; its window "
-                f"ends {fmt(hi)} ({self._describe_anchor(s)} {_signed(self.v(pl.offset))}"
-                f" days, window -{early}/+{late}) — {plural((floor - hi).days)} short",
-            )
             return
         if self.pinned is not None and sid == self.day0:
             gap = max((lo - self.pinned).days, (self.pinned - hi).days, 0)
@@ -334,6 +347,7 @@ class _Solver:
                     f"{OUTSIDE_WINDOW} {window}: {fmt(target)} is {target_closed}; "
                     f"placed {plural(by)} {'before' if day < lo else 'after'} the window"
                 ),
+                False,
             )
             return
         self._fail(
@@ -357,7 +371,7 @@ class _Solver:
         reason = self.calendar.closed(d) if needs_workday else None
         return f"infusion {fmt(d)} is not a working day ({reason})"
 
-    def _end(self, i: int, sid: str) -> Iterator[tuple[date, str | None]]:
+    def _end(self, i: int, sid: str) -> Iterator[tuple[date, str | None, bool]]:
         s = self.steps[sid]
         start = self.at[(sid, "start")]
         if s.ends_before is not None:
@@ -369,7 +383,7 @@ class _Solver:
         if end < start:
             self._fail(i, f"{sid}: would end on {fmt(end)}, before it starts on {fmt(start)}")
             return
-        yield end, None
+        yield end, None, False
 
     def _check(self, i: int) -> tuple[str, set[int]] | None:
         """The first constraint checked at node i that fails, with the nodes it involves."""
@@ -379,6 +393,21 @@ class _Solver:
             gap = (b - a).days
             lo = self.v(c.min) if c.min is not None else None
             hi = self.v(c.max) if c.max is not None else None
+            floor, drug = self.not_before.get(c.then.step, (None, ""))
+            if c.medication_extends and floor is not None and hi is not None:
+                # The drug decides: its interval may carry `then` past the protocol maximum.
+                late = self.v(self.steps[c.then.step].placement.late)
+                hi = max(hi, (floor - a).days + late)
+                if c.hard_max is not None and hi > (hard := self.v(c.hard_max)):
+                    hi = hard
+                    if gap > hi:
+                        return (
+                            f"constraint {c.id} ({c.description}): {drug}; that needs "
+                            f"{c.then.step} {plural(gap)} after {c.first.step} "
+                            f"{c.first.edge}, beyond the protocol's hard limit of {hard} — "
+                            f"{plural(gap - hard)} over",
+                            {self.pos[first], self.pos[then]},
+                        )
             where = (
                 f"{c.then.step} {c.then.edge} {fmt(b)} is {plural(gap)} after {c.first.step} "
                 f"{c.first.edge} {fmt(a)}"
@@ -391,9 +420,10 @@ class _Solver:
                     nodes,
                 )
             if hi is not None and gap > hi:
+                cause = f"; {drug}" if floor is not None else ""
                 return (
                     f"constraint {c.id} ({c.description}): {where}; allows at most {hi} "
-                    f"— {plural(gap - hi)} over",
+                    f"— {plural(gap - hi)} over{cause}",
                     nodes,
                 )
         return None
@@ -438,7 +468,7 @@ def schedule(
 
     Backward planning returns the latest start whose plan puts the infusion on that day. With a
     patient, the medication history sets the earliest apheresis (EBMT intervals from `washout`),
-    selects conditional steps, and the plan carries the patient's doses.
+    selects conditional steps, and the plan carries the patient's doses and age rules.
     """
     values = bind_parameters(protocol, overrides or {})
     for sid in times or {}:
@@ -449,12 +479,14 @@ def schedule(
             )
     facts: frozenset[str] = frozenset()
     not_before: dict[str, tuple[date, str]] = {}
-    tasks: tuple[tuple[str, int], ...] = ()
+    meds = None
+    if patient is not None:
+        facts = patient.facts()
     if patient is not None and washout is not None:
         from cartplan.dosing import washout_from_medications
 
         meds = washout_from_medications(washout, patient, start)
-        facts, tasks = meds.facts, meds.tasks
+        facts |= meds.facts
         collect = next((s.id for s in protocol.steps if s.stage is Stage.apheresis), None)
         if meds.earliest_apheresis is not None and collect is not None:
             not_before[collect] = (meds.earliest_apheresis, meds.reason)
@@ -465,21 +497,26 @@ def schedule(
         active, values, calendar or MondayToFriday(), dependency_order(active), not_before
     )
     if infusion is not None and start is None:
-        at, moved, start = _backward(solver, infusion)
+        try:
+            at, moved, start = _backward(solver, infusion)
+        except InfeasiblePlanError as e:
+            raise _explain_backward(e, solver, infusion, meds) from None
     elif start is not None and infusion is None:
         at, moved = solver.solve(start, None)
     else:
         raise InputError("give exactly one of --start (first washout day) or --infusion (D0)")
     day0 = at[(solver.day0, "start")]
+    age = patient.age_on(day0) if patient is not None else None
+    kept = [s for s in active.steps if s.min_age is None or age is None or age >= s.min_age]
     notes = {sid: [note] for sid, note in moved.items()}
-    collect_day = next(
-        (at[(s.id, "start")] for s in active.steps if s.stage is Stage.apheresis), None
-    )
-    washout_step = next((s.id for s in active.steps if s.stage is Stage.washout), None)
-    if washout_step is not None and collect_day is not None:
-        for text, days_before in tasks:
-            by = collect_day - timedelta(days=days_before)
-            notes.setdefault(washout_step, []).append(f"{text} — by {fmt(by)}")
+    first_day = {s.stage: at[(s.id, "start")] for s in reversed(kept)}
+    stage_step = {s.stage: s.id for s in reversed(kept)}
+    for task in meds.tasks if meds is not None else ():
+        stage = Stage(task.before)
+        where = Stage.washout if stage is Stage.apheresis else stage
+        if stage in first_day and where in stage_step:
+            by = first_day[stage] - timedelta(days=task.days_before)
+            notes.setdefault(stage_step[where], []).append(f"{task.text} — by {fmt(by)}")
     events = sorted(
         (
             Event(
@@ -491,11 +528,15 @@ def schedule(
                 notes=tuple(notes.get(s.id, ())),
                 time=(times or {}).get(s.id, s.time),
             )
-            for s in active.steps
+            for s in kept
         ),
         key=lambda e: e.start,
     )
-    warnings = [f"{sid}: {note}" for sid, note in moved.items() if note.startswith(OUTSIDE_WINDOW)]
+    warnings = [protocol.warning] if protocol.warning else []
+    warnings += [f"{sid}: {note}" for sid, note in moved.items() if note.startswith(OUTSIDE_WINDOW)]
+    warnings += _extended_by_medication(active, values, at, not_before)
+    if meds is not None:
+        warnings += meds.warnings
     if today is not None and start < today:
         warnings.append(
             f"the plan starts on {fmt(start)}, {plural((today - start).days)} "
@@ -505,10 +546,94 @@ def schedule(
     if patient is not None and (patient.weight_kg, patient.height_cm) != (None, None):
         from cartplan.dosing import patient_numbers
 
-        dosing = patient_numbers(active, patient, day0)
+        dosing = patient_numbers(active.model_copy(update={"steps": kept}), patient, day0)
+        warnings += dosing.warnings
     elif patient is not None:
         warnings.append("doses in mg not computed: the patient has no weight_kg and height_cm")
-    return Plan(active, values, start, day0, tuple(events), tuple(warnings), patient, dosing)
+    return Plan(
+        active.model_copy(update={"steps": kept}),
+        values,
+        start,
+        day0,
+        tuple(events),
+        tuple(warnings),
+        patient,
+        dosing,
+        age,
+        facts,
+    )
+
+
+def _extended_by_medication(
+    protocol: Protocol,
+    values: Mapping[str, int],
+    at: Mapping[Node, date],
+    not_before: Mapping[str, tuple[date, str]],
+) -> list[str]:
+    """Say where a drug's washout carried a step past a protocol maximum, and why."""
+    out = []
+    for c in protocol.constraints:
+        if not c.medication_extends or c.max is None or c.then.step not in not_before:
+            continue
+        gap = (at[(c.then.step, c.then.edge)] - at[(c.first.step, c.first.edge)]).days
+        hi = resolve(protocol, values, c.max)
+        if gap > hi:
+            out.append(
+                f"{c.id}: {c.then.step} is {plural(gap)} after {c.first.step} {c.first.edge}, "
+                f"beyond the protocol's usual maximum of {hi} — extended because "
+                f"{not_before[c.then.step][1]}"
+            )
+    return out
+
+
+def _explain_backward(
+    error: InfeasiblePlanError, solver: _Solver, infusion: date, meds: Washout | None
+) -> InfeasiblePlanError:
+    """When a drug's washout is what makes the infusion day impossible, say so, by how many
+    days, and which infusion day works instead."""
+    if meds is None or meds.earliest_apheresis is None or not solver.not_before:
+        return error
+    floors = solver.not_before
+    solver.not_before = {}
+    try:
+        at, _, _ = _backward(solver, infusion)
+    except InfeasiblePlanError:
+        return error  # impossible even without the drug: the drug is not the cause
+    finally:
+        solver.not_before = floors
+    sid, (floor, _) = next(iter(floors.items()))
+    planned = at[(sid, "start")]
+    short = (floor - planned).days
+    message = (
+        f"no plan puts the infusion on {fmt(infusion)}: {meds.reason}, so {sid} cannot be "
+        f"before {fmt(floor)}; a plan for that infusion collects on {fmt(planned)} — "
+        f"{plural(short)} too early"
+    )
+    suggestion = _earliest_infusion(solver, infusion)
+    if suggestion is not None:
+        message += f". The earliest infusion that works is {fmt(suggestion)} (--infusion "
+        message += f"{suggestion.isoformat()})"
+    return InfeasiblePlanError(message)
+
+
+def _earliest_infusion(solver: _Solver, infusion: date) -> date | None:
+    """The first day after `infusion` that a backward plan reaches, found from a forward plan."""
+    floor = min(f for f, _ in solver.not_before.values())
+    try:
+        at, _ = solver.solve(floor - timedelta(days=_BACKWARD_SLACK * 2), None)
+    except InfeasiblePlanError:
+        return None
+    found = max(at[(solver.day0, "start")], infusion)
+    day = found
+    while (day := day - timedelta(days=1)) > infusion and (found - day).days <= 14:
+        if solver.calendar.closed(day):
+            continue  # the infusion needs a working day; keep walking back
+        try:
+            _backward(solver, day)
+        except InfeasiblePlanError:
+            break
+        found = day
+    return found
 
 
 def _backward(solver: _Solver, infusion: date) -> tuple[dict[Node, date], dict[str, str], date]:

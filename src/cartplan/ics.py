@@ -69,11 +69,20 @@ def description(e: Event, plan: Plan, include_phi: bool) -> str:
     p = plan.protocol
     lines = [e.step.description] if e.step.description else []
     lines += event_notes(e, plan)
-    if e.step.checklist:
-        lines.append("Checklist:")
-        from cartplan.checklist import frequency
+    from cartplan import facts
 
-        lines += [f"- {c.text} ({frequency(c.times_per_day)})" for c in e.step.checklist]
+    if items := facts.items(e, plan):
+        lines.append("Checklist:")
+        lines += [
+            f"- {facts.with_condition(x.text, x.condition)} ({facts.frequency(x.times)})"
+            for x in items
+        ]
+    if escalations := facts.escalations(e, plan):
+        lines.append("Escalate:")
+        lines += [
+            f"- IF {facts.with_condition(x.criterion, x.condition)} -> {x.action}"
+            for x in escalations
+        ]
     lines.append(f"Teams: {', '.join(e.step.teams)}")
     lines.append(f"Protocol: {p.id} v{p.version} — {p.title}")
     if plan.patient is not None:

@@ -21,6 +21,11 @@ class Creatinine(Model):
 
 class Medication(Model):
     drug: str = Field(min_length=2, description="Generic drug name or drug class.")
+    drug_class: str | None = Field(
+        default=None,
+        description="Washout class id for a drug the table does not list "
+        "(`--medication DRUG=CLASS:DATE`); see data/washout.yaml.",
+    )
     last_dose: date = Field(description="Date of the last dose (YYYY-MM-DD).")
     dose: str | None = Field(
         default=None,
@@ -57,6 +62,11 @@ class Patient(Model):
         default=None, gt=0, le=250, description="Measured creatinine clearance, mL/min."
     )
     disease: str | None = Field(default=None, description="Disease being treated.")
+    cns_involvement: bool = Field(
+        default=False,
+        description="CNS involvement (e.g. neuropsychiatric SLE): adds anticonvulsant "
+        "prophylaxis where the protocol has it.",
+    )
     timezone: str | None = Field(default=None, description="Patient's time zone (IANA name).")
     medications: list[Medication] = Field(
         default=[], description="Current and recent medications with their last dose."
@@ -75,6 +85,10 @@ class Patient(Model):
                 )
         return self
 
+    def facts(self) -> frozenset[str]:
+        """Facts protocol conditions test besides drug history (prior:<class>)."""
+        return frozenset({"cns-involvement"} if self.cns_involvement else ())
+
     def age_on(self, day: date) -> int | None:
         """Age in whole years on `day`, from `age` or the (PHI) birth date."""
         if self.age is not None:
@@ -89,6 +103,21 @@ class DrugClass(Model):
     id: str = Field(description="Class key, usable as a drug name in the medication list.")
     name: str = Field(description="Class name as the guideline writes it.")
     drugs: list[str] = Field(description="Generic names in the class (lower case).")
+    assumed: dict[str, str] = Field(
+        default={},
+        description="Drugs placed in this class by cartplan, not by the source: drug -> why.",
+    )
+    warning: str | None = Field(
+        default=None, description="Printed on every plan whose patient takes a drug of the class."
+    )
+    prednisone_mg_equal_to: dict[str, float] = Field(
+        default={},
+        description="Glucocorticoids: mg of each drug equal in effect to 1 mg prednisone.",
+    )
+    replacement_mg: dict[str, float] = Field(
+        default={},
+        description="Glucocorticoids: daily doses up to this are adrenal replacement (warn only).",
+    )
     min_days: int = Field(default=0, ge=0, description="Days from last dose to apheresis.")
     min_months: int = Field(default=0, ge=0, description="Calendar months from last dose.")
     max_prednisone_mg: float | None = Field(
@@ -100,12 +129,19 @@ class DrugClass(Model):
     )
     reference: str = Field(description="Source of the interval.")
 
+    @property
+    def all_drugs(self) -> list[str]:
+        return [*self.drugs, *self.assumed]
+
 
 class WashoutTable(Model):
     source: str = Field(description="Citation of the table.")
     doi: str = Field(description="DOI of the source.")
     classes: list[DrugClass] = Field(description="Drug classes with minimum intervals.")
 
-    def find(self, drug: str) -> DrugClass | None:
-        key = drug.strip().lower()
-        return next((c for c in self.classes if key == c.id or key in c.drugs), None)
+    def find(self, drug: str, drug_class: str | None = None) -> DrugClass | None:
+        key = (drug_class or drug).strip().lower()
+        return next(
+            (c for c in self.classes if key == c.id or (not drug_class and key in c.all_drugs)),
+            None,
+        )

@@ -26,19 +26,30 @@ def regimen_lines(e: Event, plan: Plan) -> list[str]:
     """Doses as protocol units, and as mg for this patient when a profile is given."""
     dosing = plan.dosing
     if dosing is None:
-        return [
-            f"{d.agent} {d.dose:g} {d.unit} on {', '.join(day_label(x) for x in d.days)}"
-            for d in e.step.regimen
-        ]
+        from cartplan.facts import dose_lines
+
+        out = []
+        for r, x in zip(e.step.regimen, dose_lines(e, plan), strict=True):
+            days = ", ".join(day_label(day) for day in r.days)
+            out.append(
+                f"{x.text} ({days})" if x.standby else f"{x.text.replace(':', '')} on {days}"
+            )
+        return out
     lines = []
     for d in dosing.doses:
         if d.step != e.step.id:
             continue
         days = ", ".join(day_label(x) for x in d.days)
-        lines.append(
-            f"{d.agent} {d.dose:g} {d.unit} = {d.amount_mg:g} mg/day on {days} "
-            f"(total {d.total_mg:g} mg)"
-        )
+        if d.standby:
+            lines.append(
+                f"{d.agent} on site {days}: {d.amount_mg:g} mg ({d.dose:g} {d.unit})"
+                + (f" — {d.note}" if d.note else "")
+            )
+        else:
+            lines.append(
+                f"{d.agent} {d.dose:g} {d.unit} = {d.amount_mg:g} mg/day on {days} "
+                f"(total {d.total_mg:g} mg)"
+            )
         if d.adjustment is not None:
             lines.append(f"adjusted: {d.adjustment.reason} ({d.adjustment.rule})")
     return lines
@@ -75,10 +86,12 @@ ASSUMPTION_NOTE = (
 
 def event_notes(e: Event, plan: Plan) -> list[str]:
     """What a reader needs beside the title: why it moved, and doses."""
+    from cartplan.facts import age_lines
+
     lines = [*e.notes, *regimen_lines(e, plan)]
     if (dose := cell_dose_line(e, plan)) is not None:
         lines.append(dose)
-    return lines
+    return lines + age_lines(e, plan)
 
 
 def event_json(e: Event, plan: Plan) -> dict[str, Any]:
@@ -109,6 +122,7 @@ def event_json(e: Event, plan: Plan) -> dict[str, Any]:
                 "unit": d.unit,
                 "days": list(d.days),
                 "dates": [(day0 + timedelta(days=x)).isoformat() for x in d.days],
+                "standby": d.standby,
                 "assumption": d.assumption,
             }
             if doses:
@@ -131,6 +145,17 @@ def event_json(e: Event, plan: Plan) -> dict[str, Any]:
     if e.step.cell_dose is not None:
         c = e.step.cell_dose
         out["cell_dose"] = {"product": c.product, "per_kg": c.per_kg, "flat": c.flat}
+    from cartplan import facts
+
+    if items := facts.items(e, plan):
+        out["checklist"] = [
+            {"text": x.text, "times_per_day": x.times, "for": x.condition or None} for x in items
+        ]
+    if escalations := facts.escalations(e, plan):
+        out["escalation"] = [
+            {"criterion": x.criterion, "action": x.action, "for": x.condition or None}
+            for x in escalations
+        ]
     out["references"] = list(e.step.references)
     out["assumption"] = e.step.assumption
     return out
@@ -144,8 +169,9 @@ def plan_json(plan: Plan, include_phi: bool = False) -> dict[str, Any]:
         "day0": plan.day0.isoformat(),
         "parameters": dict(plan.parameters),
     }
-    if plan.patient is not None and plan.dosing is not None:
+    if plan.patient is not None:
         out["patient"] = patient_json(plan, include_phi)
+    if plan.patient is not None and plan.dosing is not None:
         c = plan.dosing.cell_dose
         out["cell_dose"] = (
             None if c is None else {"cells": c.cells, "per_kg": c.per_kg, "formula": c.formula}
@@ -161,13 +187,16 @@ def plan_json(plan: Plan, include_phi: bool = False) -> dict[str, Any]:
 
 def patient_json(plan: Plan, include_phi: bool) -> dict[str, Any]:
     """The pseudonymous patient summary; identifying data only when asked for."""
-    assert plan.patient is not None and plan.dosing is not None  # noqa: S101
+    assert plan.patient is not None  # noqa: S101
     d = plan.dosing
+    bsa = d.bsa_m2 if d is not None else None
+    crcl = d.crcl_ml_min if d is not None else None
     out: dict[str, Any] = {
         "label": plan.patient.label,
-        "bsa_m2": None if d.bsa_m2 is None else round(d.bsa_m2, 3),
-        "crcl_ml_min": None if d.crcl_ml_min is None else round(d.crcl_ml_min, 1),
-        "weight_kg": d.weight_kg,
+        "bsa_m2": None if bsa is None else round(bsa, 3),
+        "crcl_ml_min": None if crcl is None else round(crcl, 1),
+        "weight_kg": plan.patient.weight_kg,
+        "age": plan.age,
     }
     if include_phi:
         out["phi"] = phi_fields(plan)

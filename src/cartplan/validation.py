@@ -278,7 +278,7 @@ def _regimens(p: Protocol) -> list[str]:
 def _conditional_steps(p: Protocol) -> list[str]:
     """A step planned only for some patients must not anchor or constrain any other step."""
     out = []
-    conditional = {s.id for s in p.steps if s.only_if}
+    conditional = {s.id for s in p.steps if s.only_if or s.min_age is not None}
     for s in p.steps:
         for fact in s.only_if:
             if not FACT.match(fact):
@@ -291,7 +291,7 @@ def _conditional_steps(p: Protocol) -> list[str]:
         for field, ref in (("placement.after", s.placement.after), ("ends_before", s.ends_before)):
             if ref in conditional:
                 out.append(
-                    f"steps[{s.id}].{field}: '{ref}' is conditional (only_if) and "
+                    f"steps[{s.id}].{field}: '{ref}' is conditional (only_if, min_age) and "
                     "cannot anchor another step"
                 )
     for c in p.constraints:
