@@ -55,6 +55,7 @@ def describe(p: Protocol) -> str:
         f"{p.id} v{p.version}: {p.title}",
         p.description,
         f"diseases: {', '.join(p.diseases)}",
+        *([f"WARNING: {p.warning}"] if p.warning else []),
         "",
     ]
     out.append("parameters (set with --set NAME=VALUE):")
@@ -75,7 +76,9 @@ def describe(p: Protocol) -> str:
         for d in s.regimen:
             days = ", ".join(f"D{x}" for x in d.days)
             out.append(
-                f"      {d.agent} {d.dose:g} {d.unit} on {days} [{', '.join(d.references)}]"
+                f"      {d.agent} {d.dose:g} {d.unit} on {days}"
+                + (" (on site, standby)" if d.standby else "")
+                + f" [{', '.join(d.references)}]"
                 + (f" † {d.assumption}" if d.assumption else "")
             )
         if s.assumption:

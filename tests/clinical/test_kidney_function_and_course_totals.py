@@ -29,7 +29,9 @@ def test_an_obese_patient_is_dosed_on_adjusted_body_weight(run: Run) -> None:
         "--height-cm", "160", "--creatinine", "1.2 mg/dL",
     )  # fmt: skip
     assert p["patient"]["crcl_ml_min"] == 74.2
-    assert "adjusted weight: actual 120 kg is 229% of ideal 52.4 kg, above 120%" in crcl(p)["formula"]
+    assert (
+        "adjusted weight: actual 120 kg is 229% of ideal 52.4 kg, above 120%" in crcl(p)["formula"]
+    )
     flu = regimen(p)["fludarabine"]
     assert flu["dose"] == 20  # label band 50-79 mL/min
     assert "Fludara label" in flu["adjustment"]["rule"]
