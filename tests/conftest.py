@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,10 +15,18 @@ GOLDEN = Path(__file__).parent / "golden"
 TODAY = "2025-04-01"  # injected clock for every CLI run in tests
 
 
-@pytest.fixture(autouse=True, scope="session")
-def _private_protocol_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """Tests never read or write the user's cache of validated protocols."""
-    os.environ["CARTPLAN_CACHE_DIR"] = str(tmp_path_factory.mktemp("cartplan-cache"))
+@pytest.fixture(scope="session")
+def private_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This run's own cache of validated protocols, shared by its tests."""
+    return tmp_path_factory.mktemp("cartplan-cache")
+
+
+@pytest.fixture(autouse=True)
+def _private_protocol_cache(private_cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never read or write the user's cache of validated protocols: during each test
+    CARTPLAN_CACHE_DIR names this run's folder (processes the test starts inherit it), and
+    monkeypatch puts the variable back afterwards."""
+    monkeypatch.setenv("CARTPLAN_CACHE_DIR", str(private_cache_dir))
 
 
 @dataclass
