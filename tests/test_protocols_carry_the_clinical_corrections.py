@@ -409,8 +409,11 @@ def test_bcma_products_check_igg_monthly_with_an_ivig_rule() -> None:
     p = load("lupus-bcma-cd19")
     monthly = ["fu-d28"] + [f"fu-m{m}" for m in range(2, 13)]
     for sid in monthly:
-        item = next(i for i in step(p, sid).checklist if "plasma cells" in i.text)
-        assert "IVIG" in item.text and "400 mg/dL" in item.text and "every month" in item.text
+        items = step(p, sid).checklist
+        item = next(i for i in items if "plasma cells" in i.text)
+        assert "IVIG" in item.text and "every month" in item.text
+        rule = next(i for i in items if i.text.startswith("CBC with differential, IgG"))
+        assert "IVIG 0.5 g/kg if IgG < 400 mg/dL" in rule.text
     assert next(r for r in p.references if r.id == "wang2024ccar").pmid == "38777376"
 
 
