@@ -23,36 +23,51 @@ def regimen(p: Protocol) -> dict[str, tuple[float, tuple[int, ...]]]:
     return {d.agent: (d.dose, tuple(d.days)) for d in ld.regimen}
 
 
-def cell_dose(p: Protocol) -> float | None:
+def cell_dose(p: Protocol) -> tuple[float | None, float | None]:
+    """(cells per kg, flat cells per infusion) of the product."""
     dose = p.day0_step.cell_dose
     assert dose is not None
-    return dose.per_kg
+    return dose.per_kg, dose.flat
 
 
+PER_KG_1E6 = (1e6, None)
 EXPECTED = {
     # Mackensen 2022 / Park 2025: Flu 25 mg/m2 d-5..-3 + Cy 1000 mg/m2 d-3; 1x10^6/kg
-    "lupus-flucy": ({"fludarabine": (25, (-5, -4, -3)), "cyclophosphamide": (1000, (-3,))}, 1e6),
-    "ssc-flucy": ({"fludarabine": (25, (-5, -4, -3)), "cyclophosphamide": (1000, (-3,))}, 1e6),
-    "myositis-flucy": ({"fludarabine": (25, (-5, -4, -3)), "cyclophosphamide": (1000, (-3,))}, 1e6),
-    # Merkt 2024: Cy 500 + Flu 30 mg/m2 on d-4, -3, -2; 5x10^6/kg
+    "lupus-flucy": (
+        {"fludarabine": (25, (-5, -4, -3)), "cyclophosphamide": (1000, (-3,))},
+        PER_KG_1E6,
+    ),
+    "ssc-flucy": (
+        {"fludarabine": (25, (-5, -4, -3)), "cyclophosphamide": (1000, (-3,))},
+        PER_KG_1E6,
+    ),
+    # Pecher 2023 (Flu 25 + Cy 1000) with the Erlangen days
+    "myositis-flucy": (
+        {"fludarabine": (25, (-5, -4, -3)), "cyclophosphamide": (1000, (-3,))},
+        PER_KG_1E6,
+    ),
+    # Merkt 2024: Cy 500 + Flu 30 mg/m2 on d-4, -3, -2; 400x10^6 cells (5x10^6/kg at ~80 kg)
     "ssc-3rdgen": (
         {"fludarabine": (30, (-4, -3, -2)), "cyclophosphamide": (500, (-4, -3, -2))},
-        5e6,
+        (None, 4e8),
     ),
     # Nicolai 2024: Cy 1000 mg/m2 over 2 days, Flu 90 mg/m2 over 3 days; 1x10^6/kg
-    "jdm-flucy": ({"fludarabine": (30, (-5, -4, -3)), "cyclophosphamide": (500, (-4, -3))}, 1e6),
-    # seed review only: Cy 300 mg/m2 without fludarabine
-    "lupus-cy-reduced": ({"cyclophosphamide": (300, (-3,))}, 1e6),
-    "lupus-bcma-cd19": ({"cyclophosphamide": (300, (-3,))}, 3e6),
+    "jdm-flucy": (
+        {"fludarabine": (30, (-5, -4, -3)), "cyclophosphamide": (500, (-4, -3))},
+        PER_KG_1E6,
+    ),
+    # template only: Cy 300 mg/m2 without fludarabine (seed review)
+    "lupus-cy-reduced": ({"cyclophosphamide": (300, (-3,))}, PER_KG_1E6),
+    "lupus-bcma-cd19": ({"cyclophosphamide": (300, (-3,))}, (3e6, None)),
 }
 
 
 @pytest.mark.parametrize("pid", IDS)
 def test_regimen_and_cell_dose(pid: str) -> None:
     p = library.load(pid)
-    doses, per_kg = EXPECTED[pid]
+    doses, cells = EXPECTED[pid]
     assert regimen(p) == doses
-    assert cell_dose(p) == per_kg
+    assert cell_dose(p) == cells
 
 
 def test_jdm_totals_match_the_paper() -> None:
@@ -77,6 +92,7 @@ def test_every_unconfirmed_number_is_flagged(pid: str) -> None:
             assert s.assumption, f"step {s.id}"
     if pid == "lupus-cy-reduced":
         assert "UNCONFIRMED" in regimen_assumption(p)
+        assert p.warning and "TEMPLATE" in p.warning
 
 
 def regimen_assumption(p: Protocol) -> str:
@@ -103,7 +119,12 @@ def test_pathway_is_complete(pid: str) -> None:
     assert any("IgG" in i.text and "CD19" in i.text and "CD4" in i.text for i in m6.checklist)
     prophylaxis = {s.id for s in p.steps if "prophylaxis" in s.id}
     assert {"hsv-prophylaxis", "pjp-prophylaxis"} <= prophylaxis
-    assert any(c.id == "ld-after-release" for c in p.constraints)
+    constraints = {c.id for c in p.constraints}
+    if pid == "jdm-flucy":  # fresh product: LD during manufacturing, infusion at its end
+        assert {"ld-during-manufacturing", "infusion-after-manufacturing"} <= constraints
+        assert "ld-after-release" not in constraints
+    else:  # cryopreserved product: LD only once it is on site
+        assert "ld-after-release" in constraints
 
 
 @pytest.mark.parametrize(
