@@ -100,22 +100,22 @@ def test_publish_read_back_republish_without_duplicates(
 
     first = run("publish", *PLAN, *target, "--now", "2025-04-01T08:00:00Z")
     assert first.code == 0, first.err
-    assert first.out.strip() == f"published 27 events to {url}: 27 new, 0 updated, 0 unchanged"
+    assert first.out.strip() == f"published 46 events to {url}: 46 new, 0 updated, 0 unchanged"
     events = read_back(cal)
-    assert len(events) == 27 and len(cal.events()) == 27  # one resource per event
+    assert len(events) == 46 and len(cal.events()) == 46  # one resource per event
     iec = next(e for e in events.values() if "IEC-HS" in str(e["summary"]))
     assert str(iec["summary"]) == "P-STD · IEC-HS watch D4–D32"
 
     again = run("publish", *PLAN, *target, "--now", "2025-04-02T08:00:00Z")
-    assert again.out.strip().endswith("0 new, 0 updated, 27 unchanged")
+    assert again.out.strip().endswith("0 new, 0 updated, 46 unchanged")
 
     changed = run(
         "publish", *PLAN, *target, "--set", "iec_hs_until_day=30", "--now", "2025-04-03T08:00:00Z"
     )
     assert changed.code == 0, changed.err
-    assert changed.out.strip().endswith("0 new, 1 updated, 26 unchanged")
+    assert changed.out.strip().endswith("0 new, 1 updated, 45 unchanged")
     after = read_back(cal)
-    assert set(after) == set(events) and len(cal.events()) == 27
+    assert set(after) == set(events) and len(cal.events()) == 46
     updated = after[str(iec["uid"])]
     assert int(updated["sequence"]) == 1
     assert updated["dtend"].dt.isoformat() == "2025-07-17"  # D30 inclusive -> exclusive end

@@ -84,6 +84,8 @@ def test_booklet_from_minus_5_to_14(run: Run, tmp_path: Path) -> None:
         for e in open_windows:
             assert steps[e["id"]].title in page["text"], (day, e["id"])
             for item in steps[e["id"]].checklist:
+                if item.only_if:  # patient facts (CNS involvement): this patient has none
+                    continue
                 assert item.text in page["text"], (day, item.text)
                 expected_boxes += item.times_per_day
         assert sum(page["items"]) >= expected_boxes

@@ -25,7 +25,9 @@ def test_day_5_has_crs_and_icans_checks_with_frequencies(run: Run, pid: str) -> 
     assert "* CRS watch — day 6 of 15" in out
     assert "* ICANS watch — day 6 of 15" in out
     assert "every 4 h (6×/day)" in out and "[ ] [ ] [ ] [ ] [ ] [ ]" in out
-    assert "ICE score (10 points) and level of consciousness — twice daily" in out
+    # no age known: each score names the ages it is for
+    assert "ICE score (10 points) and level of consciousness (age ≥ 13) — twice daily" in out
+    assert "CAPD score (Cornell Assessment of Pediatric Delirium)" in out
     assert "IEC-HS" in out  # D4..D32 is open from day 4
 
 

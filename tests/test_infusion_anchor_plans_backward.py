@@ -58,13 +58,12 @@ def test_past_start_is_a_warning_not_a_silent_plan(run: Run) -> None:
     assert "before today" in result.out
 
 
-def test_unreachable_constraint_names_it_and_the_days() -> None:
+def test_a_constraint_the_next_working_day_breaks_takes_the_day_before() -> None:
     p = library.load("lupus-flucy")
-    try:
-        # Sat 3 May + 28 days = Sat 31 May; next working day Mon 2 Jun = 30 days of washout.
-        engine.schedule(p, start=date(2025, 5, 3), overrides={"washout_days": 28})
-    except InfeasiblePlanError as e:
-        assert "constraint washout-range" in str(e)
-        assert "allows at most 28 — 2 days over" in str(e)
-    else:
-        raise AssertionError("a 30-day washout must not be planned when 28 is the maximum")
+    # Sat 3 May + 28 days = Sat 31 May; the next working day Mon 2 Jun would be 30 days of
+    # washout (maximum 28): the nearest working day before the target, Fri 30 May, is taken
+    plan = engine.schedule(p, start=date(2025, 5, 3), overrides={"washout_days": 28})
+    aph = next(e for e in plan.events if e.step.id == "apheresis")
+    assert aph.start == date(2025, 5, 30)
+    assert aph.notes[0].startswith("moved from Sat 31 May 2025: weekend; later days: ")
+    assert "constraint washout-range" in aph.notes[0] and "2 days over" in aph.notes[0]

@@ -44,8 +44,8 @@ def test_170_cm_70_kg_gets_the_erlangen_doses(run: Run) -> None:
 
 
 def test_renal_band_reduces_fludarabine_as_the_protocol_says(run: Run) -> None:
-    # CrCl 55.6 mL/min falls in the Fludara label band 50-79 -> 20 mg/m2
-    p = plan(run, "--patient", str(PATIENTS / "reference-man.yaml"))
+    # CrCl 55.6 mL/min (actual weight) falls in the Fludara label band 50-79 -> 20 mg/m2
+    p = plan(run, "--patient", str(PATIENTS / "reference-man.yaml"), "--crcl-weight", "actual")
     assert p["patient"]["crcl_ml_min"] == 55.6
     flu = regimen(p)["fludarabine"]
     assert flu["dose"] == 20
@@ -59,7 +59,10 @@ def test_renal_band_reduces_fludarabine_as_the_protocol_says(run: Run) -> None:
 
 
 def test_renal_adjustment_is_named_in_the_printed_plan(run: Run) -> None:
-    out = run(*BASE, "--patient", str(PATIENTS / "reference-man.yaml"), "--format", "markdown").out
+    out = run(
+        *BASE, "--patient", str(PATIENTS / "reference-man.yaml"), "--format", "markdown",
+        "--crcl-weight", "actual",
+    ).out  # fmt: skip
     assert "adjusted: CrCl 55.6 mL/min" in out
     assert "Cockcroft–Gault" in out
 
@@ -108,6 +111,8 @@ def test_flags_mirror_file_keys(run: Run) -> None:
         "170",
         "--creatinine",
         "132.6 umol/L",
+        "--crcl-weight",
+        "actual",  # 80 kg is 121 % of ideal 66.0 kg: 'auto' would take the adjusted weight
     )
     assert p["patient"]["crcl_ml_min"] == 55.6  # 132.6 umol/L = 1.5 mg/dL
 

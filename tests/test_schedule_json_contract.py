@@ -32,7 +32,7 @@ def test_lupus_flucy_from_1_may_2025_hand_computed(run: Run) -> None:
     ev = {e["id"]: e for e in plan["events"]}
     assert plan["protocol"] == {
         "id": "lupus-flucy",
-        "version": "1.0.0",
+        "version": "2.0.0",
         "title": plan["protocol"]["title"],
     }
     assert plan["day0"] == "2025-06-16"

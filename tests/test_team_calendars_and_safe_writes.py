@@ -31,7 +31,7 @@ def test_ics_dir_has_a_file_per_team_and_all(run: Run, tmp_path: Path) -> None:
         "ward.ics",
     ]
     assert summaries(tmp_path / "apheresis.ics") == ["Leukapheresis D-25"]
-    assert len(summaries(tmp_path / "all.ics")) == 27
+    assert len(summaries(tmp_path / "all.ics")) == 46
 
 
 def test_team_filter(run: Run, tmp_path: Path) -> None:

@@ -155,7 +155,8 @@ def patient_numbers(protocol: Protocol, patient: Patient, on: date) -> Dosing:
     weights = _body_weights(patient, age)
     calcs += weights
     renal = [d for _, d in doses if d.renal]
-    crcl = _clearance(protocol, patient, age, calcs, needed=bool(renal), weights=weights)
+    needed = any(not b.warn for d in renal for b in d.renal)  # a warning alone never blocks
+    crcl = _clearance(protocol, patient, age, calcs, needed=needed, weights=weights)
     if crcl is not None and renal and age is not None and age < ADULT_AGE:
         warnings.append(
             f"{', '.join(sorted({d.agent for d in renal}))}: the renal bands are adult data "
