@@ -6,7 +6,6 @@ import json
 from datetime import date, timedelta
 
 from cartplan import engine, library
-from cartplan.errors import InfeasiblePlanError
 
 from tests.conftest import TODAY, Run
 

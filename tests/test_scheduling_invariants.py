@@ -7,6 +7,8 @@ monitoring spans exactly as defined; every constraint and window of the protocol
 
 from __future__ import annotations
 
+import re
+
 from datetime import date
 from functools import cache
 
@@ -87,8 +89,14 @@ def test_backward_plans_put_the_infusion_on_the_asked_day(
         plan = engine.schedule(protocol(pid), infusion=infusion, calendar=cal)
     except InfeasiblePlanError as e:
         note(str(e))
-        assert cal.closed(infusion) is not None, str(e)
-        assert "not a working day" in str(e)
+        if cal.closed(infusion) is not None:
+            assert "not a working day" in str(e)
+        else:
+            # only a fresh product (no infusion window: D0 is tied to the end of manufacturing,
+            # itself tied to a working apheresis day) can miss a working day near long holidays,
+            # and then the error says by how many days and which days would work
+            assert pid == "jdm-flucy", str(e)
+            assert re.search(r"\d+ days? too (early|late): infusion may start", str(e)), str(e)
         return
     assert plan.day0 == infusion
     check_plan(plan, cal)
