@@ -8,7 +8,6 @@ monitoring spans exactly as defined; every constraint and window of the protocol
 from __future__ import annotations
 
 import re
-
 from datetime import date
 from functools import cache
 
