@@ -597,6 +597,36 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 
+export_app = typer.Typer(
+    help="Export a plan for other systems (FHIR R4).", no_args_is_help=True, rich_markup_mode=None
+)
+app.add_typer(export_app, name="export")
+
+
+@export_app.command("fhir")
+@planning_command
+def export_fhir(
+    args: PlanArgs,
+    out: Annotated[
+        Path | None, typer.Option(help="Write the bundle to this file instead of stdout.")
+    ] = None,
+    plan_id: PlanIdOpt = None,
+    now: NowOpt = None,
+) -> None:
+    """Write the plan as one FHIR R4 Bundle (JSON): PlanDefinition, CarePlan and Patient."""
+    plan = make_plan(args)
+    from cartplan import fhir_export
+
+    opts = calendar_options(plan, args, plan_id, now)
+    text = fhir_export.to_json(fhir_export.bundle(plan, opts))
+    if out is None:
+        sys.stdout.write(text)
+    else:
+        from cartplan.files import write_atomic
+
+        write_atomic({out: text.encode("utf-8")})
+
+
 @protocols_app.command("list")
 def protocols_list() -> None:
     """List the protocols --protocol accepts."""
