@@ -1,5 +1,6 @@
 """Start-up time is a feature: importing the CLI loads none of the heavy modules, and the first
-command users run loads no holiday tables, YAML parser, rich console or calendar library."""
+command users run loads no holiday tables, YAML parser, rich console, calendar library or FHIR
+models (fhir.resources takes about half a second: only `export fhir` loads it)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ HEAVY = [
     "pendulum",
     "caldav",
     "vobject",
+    "fhir",
 ]
 RUN = (
     "import sys\nfrom cartplan import cli\n"
@@ -38,3 +40,14 @@ def test_cli_module_import_is_light() -> None:
 def test_schedule_table_loads_no_heavy_module_once_the_protocol_is_cached() -> None:
     python(RUN)  # the first run validates the YAML file and caches the result
     assert python(RUN).stderr.strip().splitlines()[-1] == "[]"
+
+
+def test_only_export_fhir_loads_the_fhir_models() -> None:
+    run = (
+        "import sys\nfrom cartplan import cli\n"
+        "try:\n    cli.main(['export', 'fhir', '-p', 'lupus-flucy', '--start', '2025-05-01',"
+        " '--label', 'P-1', '--now', '2025-04-01T09:00:00Z'])\n"
+        "except SystemExit:\n    pass\n"
+        "print('fhir.resources.R4B.bundle' in sys.modules, file=sys.stderr)"
+    )
+    assert python(run).stderr.strip().splitlines()[-1] == "True"

@@ -615,10 +615,11 @@ def export_fhir(
 ) -> None:
     """Write the plan as one FHIR R4 Bundle (JSON): PlanDefinition, CarePlan and Patient."""
     plan = make_plan(args)
-    from cartplan import fhir_export
+    from cartplan import fhir_export, library
 
     opts = calendar_options(plan, args, plan_id, now)
-    text = fhir_export.to_json(fhir_export.bundle(plan, opts))
+    protocol = library.load(args.protocol)  # the whole protocol, for the PlanDefinition
+    text = fhir_export.to_json(fhir_export.bundle(plan, opts, protocol=protocol))
     if out is None:
         sys.stdout.write(text)
     else:

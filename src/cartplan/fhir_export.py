@@ -503,8 +503,13 @@ def bundle(
     opts: Options,
     facts: Sequence[Recorded] = (),
     revisions: Sequence[Revision] = (),
+    protocol: Protocol | None = None,
 ) -> JSON:
-    """The plan as a FHIR Bundle (JSON-shaped dict); `facts` in the order they were recorded."""
+    """The plan as a FHIR Bundle (JSON-shaped dict); `facts` in the order they were recorded.
+
+    `protocol` is the whole protocol the plan was made from, for the PlanDefinition: the plan
+    keeps only the steps that apply to its patient (conditional and age-limited ones dropped).
+    """
     if plan.patient is None:
         raise InputError(
             "export fhir: give the patient's label (--label or --patient): "
@@ -515,7 +520,7 @@ def bundle(
         "Patient": resource_id(f"{pid}#Patient"),
         "CarePlan": resource_id(f"{pid}#CarePlan"),
     }
-    definition = plan_definition(plan.protocol)
+    definition = plan_definition(protocol if protocol is not None else plan.protocol)
     activities = _activities(plan, opts)
     outcomes: list[JSON] = []
     provenances: list[tuple[datetime, JSON]] = []
