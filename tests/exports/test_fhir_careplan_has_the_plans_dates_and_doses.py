@@ -82,8 +82,9 @@ def test_the_care_plan_instantiates_the_protocol_and_spans_the_plan(run: Run) ->
     plan = schedule_json(run, *PLAN)
     _, bundle = export(run, *PLAN)
     care_plan = fhir_checks.care_plan(bundle)
+    version = plan["protocol"]["version"]
     assert care_plan["instantiatesCanonical"] == [
-        "https://cartplan.org/fhir/PlanDefinition/lupus-flucy|1.0.0"
+        f"https://cartplan.org/fhir/PlanDefinition/lupus-flucy|{version}"
     ]
     (definition,) = fhir_checks.resources(bundle, "PlanDefinition")
     assert f"{definition['url']}|{definition['version']}" == care_plan["instantiatesCanonical"][0]

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.conftest import Run
+from tests.conftest import TODAY, Run
 from tests.exports import fhir_checks
-from tests.exports.helpers import PLAN, export
+from tests.exports.helpers import PATIENT, PLAN, export, schedule_json
 
 
 def definition(run: Run) -> dict[str, Any]:
@@ -24,7 +24,10 @@ def days(n: int) -> dict[str, Any]:
 def test_canonical_url_version_and_status(run: Run) -> None:
     d = definition(run)
     assert d["url"] == "https://cartplan.org/fhir/PlanDefinition/lupus-flucy"
-    assert (d["version"], d["status"]) == ("1.0.0", "active")
+    assert (d["version"], d["status"]) == (
+        schedule_json(run, *PLAN)["protocol"]["version"],
+        "active",
+    )
     assert d["type"]["coding"][0]["code"] == "clinical-protocol"
     assert d["relatedArtifact"] and all(a["type"] == "citation" for a in d["relatedArtifact"])
 
@@ -87,3 +90,13 @@ def test_the_plan_definition_does_not_depend_on_the_patient(run: Run) -> None:
     assert theirs == definition(run)
     steps = {fhir_checks.step_of(a) for a in fhir_checks.care_plan(other)["activity"]}
     assert "fu-m30-immune" in steps
+
+
+def test_an_unsourced_template_is_a_draft(run: Run) -> None:
+    """A protocol with a warning (an unsourced template) is not for use as is."""
+    _, bundle = export(
+        run, "-p", "lupus-cy-reduced", "--start", "2025-05-01", "--today", TODAY, *PATIENT
+    )
+    (d,) = fhir_checks.resources(bundle, "PlanDefinition")
+    assert d["status"] == "draft"
+    assert fhir_checks.care_plan(bundle)["note"][0]["text"].startswith("TEMPLATE")
