@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from cartplan.dosing import DoseLine
     from cartplan.engine import Event, Plan
     from cartplan.ics import Options
-    from cartplan.protocol import Dose, Protocol, Step
+    from cartplan.protocol import Dose, Protocol, Reference, Step
 
 CANONICAL_BASE = "https://cartplan.org/fhir"
 LABEL_SYSTEM = "urn:cartplan:label"  # the pseudonymous patient label
@@ -170,23 +170,20 @@ def _related(step: Step, protocol: Protocol, values: dict[str, int]) -> list[JSO
         "actionId": action_id(anchor),
         "relationship": f"{'before' if before else 'after'}-{edge}",
     }
-    if months and days:
-        pass  # months and days do not fit one Duration: textEquivalent says it
-    elif months:
-        out["offsetDuration"] = _days(months, "mo")
-    else:
-        out["offsetDuration"] = _days(abs(days))
+    # Months and days together do not fit one Duration: then textEquivalent alone says it.
+    if not (months and days):
+        out["offsetDuration"] = _days(months, "mo") if months else _days(abs(days))
     return [out]
 
 
-def _citation_url(ref: Any) -> str | None:
+def _citation_url(ref: Reference) -> str | None:
     if ref.doi:
         return f"https://doi.org/{ref.doi}"
     if ref.pmid:
         return f"https://pubmed.ncbi.nlm.nih.gov/{ref.pmid}/"
     if ref.pmcid:
         return f"https://www.ncbi.nlm.nih.gov/pmc/articles/{ref.pmcid}/"
-    return str(ref.url) if ref.url else None
+    return ref.url
 
 
 def plan_definition(protocol: Protocol) -> JSON:
@@ -447,7 +444,7 @@ def _outcome(
             "subject": _ref(refs["Patient"]),
             "effectiveDateTime": fact.on.isoformat(),
         }
-        if line is not None:
+        if line is not None and not failed:  # a stopped dose's amount is not known
             out["dosage"] = {"dose": _mg(line.amount_mg)}
         return out
     if step.stage not in (Stage.apheresis, Stage.infusion):

@@ -271,6 +271,15 @@ def test_failed_and_cancelled_steps_carry_their_reason() -> None:
             reason="too few CD3+ cells collected",
         ),
         Recorded(
+            "lymphodepletion",
+            StepStatus.failed,
+            datetime(2025, 6, 13, 12, 0, tzinfo=CEST),
+            "Ward nurse K.",
+            on=date(2025, 6, 13),
+            reason="infusion reaction: stopped after 200 mg",
+            agent="cyclophosphamide",
+        ),
+        Recorded(
             "fu-m24",
             StepStatus.cancelled,
             datetime(2025, 5, 22, 16, 5, tzinfo=CEST),
@@ -286,6 +295,14 @@ def test_failed_and_cancelled_steps_carry_their_reason() -> None:
     procedure = by_url(bundle, link)
     assert procedure["status"] == "stopped"
     assert procedure["statusReason"] == {"text": "too few CD3+ cells collected"}
+    fludarabine, cyclophosphamide = activities(bundle, "lymphodepletion")
+    assert fludarabine["detail"]["status"] == "not-started"
+    assert cyclophosphamide["detail"]["status"] == "stopped"
+    (link,) = cyclophosphamide["outcomeReference"]
+    stopped = by_url(bundle, link)
+    assert (stopped["resourceType"], stopped["status"]) == ("MedicationAdministration", "stopped")
+    assert stopped["statusReason"] == [{"text": "infusion reaction: stopped after 200 mg"}]
+    assert "dosage" not in stopped  # the planned amount was not given
     (visit,) = activities(bundle, "fu-m24")
     assert visit["detail"]["status"] == "cancelled"
     assert visit["detail"]["statusReason"] == {"text": "moved to another centre"}
