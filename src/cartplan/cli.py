@@ -178,12 +178,36 @@ def planning_command(func: Callable[..., None]) -> Callable[..., None]:
     return command
 
 
-def parse_overrides(items: list[str] | None) -> tuple[dict[str, int], dict[str, str]]:
-    """--set NAME=VALUE for parameters (whole numbers) and STEP.time=HH:MM for appointments."""
+class Overrides(NamedTuple):
+    values: dict[str, int]  # protocol parameters
+    times: dict[str, str]  # STEP.time=HH:MM
+    minutes: dict[str, int]  # STEP.duration=3h / 90m
+
+
+def parse_duration(raw: str, value: str) -> int:
+    """An appointment length: 3h, 90m, 1h30m, 1h30 -> minutes (5 min to 24 h)."""
+    import re
+
+    m = re.fullmatch(r"(?:(\d{1,2})\s*h)?\s*(?:(\d{1,4})\s*(?:m|min)?)?", value.lower())
+    if not value or m is None or (m.group(1) is None and not value.lower().endswith(("m", "min"))):
+        raise InputError(
+            f"--set {raw}: '{value}' is not an appointment length; write 3h, 90m or 1h30m "
+            "(the days a step lasts come from the protocol's parameters)"
+        )
+    minutes = int(m.group(1) or 0) * 60 + int(m.group(2) or 0)
+    if not 5 <= minutes <= 1440:
+        raise InputError(f"--set {raw}: out of range; an appointment lasts 5 min to 24 h")
+    return minutes
+
+
+def parse_overrides(items: list[str] | None) -> Overrides:
+    """--set NAME=VALUE for parameters (whole numbers), STEP.time=HH:MM for appointments and
+    STEP.duration=3h|90m for their length."""
     import re
 
     values: dict[str, int] = {}
     times: dict[str, str] = {}
+    minutes: dict[str, int] = {}
     for raw in items or []:
         name, sep, value = raw.partition("=")
         name, value = name.strip(), value.strip()
@@ -194,11 +218,14 @@ def parse_overrides(items: list[str] | None) -> tuple[dict[str, int], dict[str, 
                 raise InputError(f"--set {raw}: '{value}' is not a time; write HH:MM (24 h)")
             times[name.removesuffix(".time")] = value
             continue
+        if name.endswith(".duration"):
+            minutes[name.removesuffix(".duration")] = parse_duration(raw, value)
+            continue
         try:
             values[name] = int(value)
         except ValueError:
             raise InputError(f"--set {raw}: '{value}' is not a whole number") from None
-    return values, times
+    return Overrides(values, times, minutes)
 
 
 def today_in(tz: str | None, override: str | None) -> date:
@@ -338,7 +365,7 @@ def make_plan(args: PlanArgs) -> Plan:
         raise InputError("give exactly one of --start (first washout day) or --infusion (D0)")
     begin = parse_date(args.start, "--start") if args.start is not None else None
     d0 = parse_date(args.infusion, "--infusion") if args.infusion is not None else None
-    overrides, times = parse_overrides(args.sets)
+    overrides, times, minutes = parse_overrides(args.sets)
     now = today_in(args.tz, args.today)
     calendar = work_calendar(args.country, args.subdiv, args.closures)
     protocol = with_dosing_choices(library.load(args.protocol), args)
@@ -353,6 +380,7 @@ def make_plan(args: PlanArgs) -> Plan:
         patient=patient,
         washout=library.washout_table() if patient is not None else None,
         times=times,
+        durations=minutes,
     )
 
 
