@@ -21,6 +21,8 @@ import typer
 from cartplan.errors import CartplanError, InputError
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from cartplan.engine import Plan, WorkCalendar
     from cartplan.patient import Patient
     from cartplan.protocol import Protocol
@@ -444,17 +446,9 @@ def check_teams(plan: Plan, teams: list[str] | None) -> None:
 
 
 def calendar_options(plan: Plan, args: PlanArgs, plan_id: str | None, now: str | None) -> Any:
-    from datetime import UTC, datetime
-
     from cartplan import ics
 
-    if now is not None:
-        try:
-            stamp = datetime.fromisoformat(now).astimezone(UTC)
-        except ValueError:
-            raise InputError(f"--now {now}: write an ISO date-time") from None
-    else:
-        stamp = datetime.now(UTC).replace(microsecond=0)
+    stamp = clock(now)
     tz = args.tz or (plan.patient.timezone if plan.patient is not None else None)
     return ics.Options(ics.plan_id_for(plan, plan_id), stamp, tz, args.include_phi)
 
@@ -543,6 +537,30 @@ class SheetFormat(StrEnum):
     html = "html"
 
 
+class Paper(StrEnum):
+    a4 = "a4"
+    letter = "letter"
+
+
+SheetTeamOpt = Annotated[
+    list[str] | None,
+    typer.Option("--team", help="Only the steps of this team on the sheets (repeatable)."),
+]
+
+
+def clock(now: str | None) -> datetime:
+    """The injected clock of audit stamps and DTSTAMPs (--now), else the real one, in UTC."""
+    from datetime import UTC, datetime
+
+    if now is None:
+        return datetime.now(UTC).replace(microsecond=0)
+    try:
+        stamp = datetime.fromisoformat(now)
+    except ValueError:
+        raise InputError(f"--now {now}: write an ISO date-time") from None
+    return (stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)).astimezone(UTC)
+
+
 def day_or_date(text: str, plan: Plan, what: str) -> date:
     """A day relative to D0 (-5, 14) or a calendar date (YYYY-MM-DD)."""
     import re
@@ -569,11 +587,16 @@ def checklist(
     last: Annotated[
         str | None, typer.Option("--to", help="Booklet end: day (e.g. 14) or date.")
     ] = None,
-    team: TeamOpt = None,
+    team: SheetTeamOpt = None,
     fmt: Annotated[SheetFormat, typer.Option("--format", help="Output format.")] = SheetFormat.text,
+    paper: Annotated[
+        Paper, typer.Option(help="Paper size of the HTML booklet: a4 or letter.")
+    ] = Paper.a4,
     out: Annotated[Path | None, typer.Option(help="Write to this file instead of stdout.")] = None,
+    now: Annotated[str | None, typer.Option(hidden=True, help="Audit-stamp clock (tests).")] = None,
 ) -> None:
-    """Print daily monitoring checklists: items, boxes per occurrence, escalation criteria."""
+    """Print daily ward sheets: one row per occurrence with its time, value fields, escalation
+    criteria, shift sign-off and an audit stamp."""
     plan = make_plan(args)
     from cartplan import checklist as sheets
 
@@ -597,12 +620,14 @@ def checklist(
         days = [today_in(args.tz, args.today)]
     check_teams(plan, team)
     pages = sheets.sheets(plan, days, team)
+    tz = args.tz or (plan.patient.timezone if plan.patient is not None else None)
+    printout = sheets.Printout(clock(now), args.include_phi, paper.value, tuple(team or ()), tz)
     if fmt is SheetFormat.html:
-        text = sheets.to_html(plan, pages)
+        text = sheets.to_html(plan, pages, printout)
     elif fmt is SheetFormat.markdown:
-        text = sheets.to_markdown(plan, pages)
+        text = sheets.to_markdown(plan, pages, printout)
     else:
-        text = sheets.to_text(plan, pages)
+        text = sheets.to_text(plan, pages, printout)
     if out is not None:
         from cartplan.files import write_atomic
 
