@@ -516,10 +516,7 @@ def booklet(plan: Plan, pages: list[DaySheet], pr: Printout) -> str:
                 f'<div class="main" style="width:{g.main:g}mm">'
             )
             if main:
-                body_html = "".join(
-                    u.html.replace("<tbody ", f'<tbody data-u="{u.height:.1f}" ', 1) for u in main
-                )
-                out.append(f'<table class="rec">{THEAD}{body_html}</table>')
+                out.append(f'<table class="rec">{THEAD}{"".join(u.html for u in main)}</table>')
             out.append(f'</div><aside class="side" style="width:{g.side:g}mm">')
             if side:
                 more = " (continued)" if i > 1 else ""
