@@ -47,6 +47,7 @@ class Format(StrEnum):
     table = "table"
     json = "json"
     markdown = "markdown"
+    html = "html"
 
 
 def _opt(kind: object, help: str, *names: str, **kw: Any) -> object:
@@ -415,8 +416,13 @@ def schedule(
     team: TeamOpt = None,
     plan_id: PlanIdOpt = None,
     now: NowOpt = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Write the timeline (any --format) to this file instead of stdout."),
+    ] = None,
 ) -> None:
-    """Print the dated timeline of a protocol for one patient; optionally write calendars."""
+    """Print the dated timeline of a protocol for one patient (table, JSON, Markdown, or an HTML
+    page with the plan as a picture); optionally write calendars."""
     plan = make_plan(args)
     from cartplan import render
 
@@ -425,14 +431,25 @@ def schedule(
         if ics == "-":
             return
     if fmt is Format.json:
-        sys.stdout.write(render.to_json(plan, args.include_phi))
+        text = render.to_json(plan, args.include_phi)
     elif fmt is Format.markdown:
-        sys.stdout.write(render.to_markdown(plan, args.include_phi))
+        text = render.to_markdown(plan, args.include_phi)
+    elif fmt is Format.html:
+        from cartplan import checklist, timeline_svg
+
+        printed = checklist.stamp(plan, checklist.Printout(clock(now)))
+        text = timeline_svg.page(plan, today_in(args.tz, args.today), printed)
     else:
         import shutil
 
         width = min(shutil.get_terminal_size((80, 24)).columns, 120)
-        sys.stdout.write(render.to_table(plan, width, args.include_phi))
+        text = render.to_table(plan, width, args.include_phi)
+    if out is not None:
+        from cartplan.files import write_atomic
+
+        write_atomic({out: text.encode("utf-8")})
+    else:
+        sys.stdout.write(text)
 
 
 def check_teams(plan: Plan, teams: list[str] | None) -> None:

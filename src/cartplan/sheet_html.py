@@ -400,7 +400,7 @@ def _css(g: Geometry) -> str:
     return f"""
 @page {{ size: {g.size}; margin: {MARGIN}mm; }}
 * {{ box-sizing: border-box; }}
-html {{ -webkit-print-color-adjust: exact; print-color-adjust: exact; }}
+html {{ -webkit-print-color-adjust: exact; }}
 body {{ margin: 0; color: #000; line-height: {LEADING};
   font-family: "Liberation Sans", Arial, Helvetica, sans-serif; font-size: {F_CHECK}pt; }}
 .page {{ width: {g.width}mm; }}
