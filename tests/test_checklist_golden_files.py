@@ -18,6 +18,8 @@ ARGS = (
     "2025-05-01",
     "--today",
     TODAY,
+    "--now",
+    "2025-04-01T08:00:00Z",
     "--patient",
     str(FIXTURES / "patients" / "standard.yaml"),
     "--from",

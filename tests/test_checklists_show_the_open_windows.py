@@ -24,7 +24,11 @@ def test_day_5_has_crs_and_icans_checks_with_frequencies(run: Run, pid: str) -> 
     out = sheet(run, pid, "--day", "5")
     assert "* CRS watch — day 6 of 15" in out
     assert "* ICANS watch — day 6 of 15" in out
-    assert "every 4 h (6×/day)" in out and "[ ] [ ] [ ] [ ] [ ] [ ]" in out
+    assert "every 4 h (6×/day)" in out
+    vitals = out.split("every 4 h (6×/day)", 1)[1].splitlines()[1:7]
+    times = [line.split()[0] for line in vitals]
+    assert times == ["06:00", "10:00", "14:00", "18:00", "22:00", "02:00"]  # one row each
+    assert all("[ ]" in line for line in vitals)
     # no age known: each score names the ages it is for
     assert "ICE score (10 points) and level of consciousness (age ≥ 13) — twice daily" in out
     assert "CAPD score (Cornell Assessment of Pediatric Delirium)" in out

@@ -1,22 +1,32 @@
-"""Daily monitoring checklists: what the ward measures on a given day, how often, and when to call.
+"""Daily ward sheets that are the record: what the ward measures on a day, when, and when to call.
 
-`sheets()` is pure (plan -> one DaySheet a day); the renderers turn sheets into plain text (for the
-terminal, printed through rich), Markdown, or one print-ready HTML document. Every item, box count
-and escalation criterion comes from the protocol file, never from this code.
+`sheets()` is pure (plan -> one DaySheet a day). Each checklist item gets one row per occurrence
+with its clock time (facts.py decides the times: explicit protocol times, the step's appointment,
+or the ward schedule from the first shift's start), a box, labelled fields for the values the
+protocol says to record, and the initials of who did it; the rows of a day run through one
+nursing day, from the first shift's start to the same time the next morning. Doses name the drug
+and its amount; the infusion day has a product administration record (bag / lot number, start and
+end, a two-person identity check); each shift signs the day off. Every printout carries an audit
+stamp: cartplan version, protocol id@version, print time and what the plan changed from the
+protocol defaults.
+
+The renderers turn sheets into plain text (for the terminal), Markdown, or one print-ready HTML
+booklet (sheet_html.py: exactly one page a day when the day fits, else pages that repeat the
+header with "page i/n"). Every item, time, box count and escalation criterion comes from the
+protocol file through facts.py, never from this code.
 """
 
 from __future__ import annotations
 
-import html
-from collections.abc import Iterable
-from datetime import date, timedelta
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
-from cartplan import facts
+from cartplan import __version__, facts
 from cartplan.dates import fmt
 from cartplan.engine import Event, Plan
 from cartplan.facts import DoseText, EscalationLine, ItemLine, frequency, with_condition
-from cartplan.protocol import Stage
+from cartplan.protocol import Shift, Stage
 from cartplan.render import md_escape
 
 
@@ -30,6 +40,8 @@ class Block(NamedTuple):
     escalation: tuple[EscalationLine, ...]
     references: tuple[str, ...]
     notes: tuple[str, ...] = ()  # why it moved, tasks due (on the step's first day)
+    time: str | None = None  # the step's appointment time: when its doses are due
+    administration: bool = False  # the infusion: product bag / lot, start, end, identity check
 
 
 class DaySheet(NamedTuple):
@@ -79,6 +91,8 @@ def sheets(plan: Plan, days: Iterable[date], teams: Iterable[str] | None = None)
                 tuple(facts.escalations(e, plan)),
                 tuple(s.references),
                 e.notes if d == e.start else (),
+                e.time,
+                s.day0 and s.cell_dose is not None and d == e.start,
             )
             if s.stage is Stage.monitoring:
                 windows.append(block)
@@ -88,6 +102,91 @@ def sheets(plan: Plan, days: Iterable[date], teams: Iterable[str] | None = None)
                 reminders.append(f"{s.title} ({position})" if position else s.title)
         out.append(DaySheet(d, rel, tuple(windows), tuple(today), tuple(reminders)))
     return out
+
+
+class Printout(NamedTuple):
+    """How a booklet is printed: the clock of the audit stamp, identifying data, paper."""
+
+    now: datetime
+    include_phi: bool = False
+    paper: str = "a4"  # a4 | letter (HTML)
+    teams: tuple[str, ...] = ()  # the --team filter, named in the stamp
+    tz: str | None = None  # the site's zone, named beside the times
+
+
+class Occurrence(NamedTuple):
+    clock: str  # HH:MM, or "" when the nurse writes the time
+    next_day: bool  # after midnight: the next calendar date of this nursing day
+    shift: str  # name of the shift that signs it ("" without a clock)
+
+
+def shift_of(clock: str, shifts: Sequence[Shift]) -> str:
+    t = facts.to_minutes(clock)
+    for x in shifts:
+        a, b = facts.to_minutes(x.start), facts.to_minutes(x.end)
+        if (t - a) % 1440 < ((b - a) % 1440 or 1440):
+            return x.name
+    return ""
+
+
+def occurrences(item: ItemLine, shifts: Sequence[Shift]) -> list[Occurrence]:
+    """One row per occurrence, in nursing-day order; without clock times, times blank rows."""
+    if not item.clock:
+        return [Occurrence("", False, "") for _ in range(item.times)]
+    start = facts.to_minutes(shifts[0].start)
+    return [Occurrence(c, facts.to_minutes(c) < start, shift_of(c, shifts)) for c in item.clock]
+
+
+def time_label(o: Occurrence, day: date) -> str:
+    """'06:00', '02:00 Wed' after midnight, '__:__' for the nurse to fill in."""
+    if not o.clock:
+        return "__:__"
+    return f"{o.clock} {(day + timedelta(days=1)).strftime('%a')}" if o.next_day else o.clock
+
+
+def nursing_day(day: date, shifts: Sequence[Shift]) -> str:
+    start = shifts[0].start
+    return (
+        f"{start} {day.strftime('%a %d %b')} → {start} "
+        f"{(day + timedelta(days=1)).strftime('%a %d %b')}"
+    )
+
+
+def changes(plan: Plan) -> list[str]:
+    """What this plan changed from the protocol defaults: parameters, times, durations."""
+    from cartplan.render import changed_parameters, duration_text
+
+    out = changed_parameters(plan)
+    for e in plan.events:
+        if e.time != e.step.time:
+            out.append(f"{e.step.id}.time={e.time} (default {e.step.time or 'all day'})")
+        if e.minutes != e.step.minutes:
+            out.append(
+                f"{e.step.id}.duration={duration_text(e.minutes)} "
+                f"(default {duration_text(e.step.minutes)})"
+            )
+    return out
+
+
+def stamp(plan: Plan, pr: Printout) -> str:
+    """The audit stamp every printout carries."""
+    p = plan.protocol
+    when = pr.now.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    text = (
+        f"cartplan {__version__} · protocol {p.id}@{p.version} · printed {when} · "
+        f"changed from protocol defaults: {', '.join(changes(plan)) or 'none'}"
+    )
+    return text + (f" · only steps of: {', '.join(pr.teams)}" if pr.teams else "")
+
+
+def identity(plan: Plan, include_phi: bool) -> list[str]:
+    """Name, record number and birth date with --include-phi; empty: a hospital label goes here."""
+    if not include_phi:
+        return []
+    from cartplan.render import phi_fields
+
+    names = {"name": "Name", "mrn": "MRN", "birth_date": "Born"}
+    return [f"{names[k]}: {v}" for k, v in phi_fields(plan).items() if v]
 
 
 def _tick(dose: DoseText) -> str:
@@ -105,14 +204,31 @@ def header(plan: Plan) -> str:
     return f"Patient {label} · {p.id} v{p.version} · D0 {fmt(plan.day0)}"
 
 
-SIGN_OFF = ("Checked by (name)", "Time", "Signature")
+ADMINISTRATION = (
+    "Bag / lot number",
+    "Infusion start",
+    "Infusion end",
+)
+IDENTITY_CHECK = (
+    "Identity check, two people: patient (wristband) matches bag, carton and release certificate"
+)
 
 
 def cite(esc: EscalationLine) -> str:
     return f" [{', '.join(esc.references)}]" if esc.references else ""
 
 
+def no_window_line(page: DaySheet) -> str:
+    return (
+        "No post-infusion monitoring window is open today."
+        if page.day < 0
+        else "No monitoring window is open today."
+    )
+
+
 # ---- plain text (terminal and print) ----
+
+BLANK = "______"
 
 
 def _wrap(lines: list[str], width: int = 78) -> list[str]:
@@ -126,14 +242,34 @@ def _wrap(lines: list[str], width: int = 78) -> list[str]:
     return out
 
 
-def to_text(plan: Plan, pages: list[DaySheet]) -> str:
-    return "\n".join(_wrap(_text_lines(plan, pages))).rstrip() + "\n"
+def to_text(plan: Plan, pages: list[DaySheet], pr: Printout) -> str:
+    return "\n".join(_wrap(_text_lines(plan, pages, pr))).rstrip() + "\n"
 
 
-def _text_lines(plan: Plan, pages: list[DaySheet]) -> list[str]:
+def _fields(item: ItemLine) -> str:
+    return "  ".join(f"{f} {BLANK}" for f in item.record)
+
+
+def _text_rows(item: ItemLine, day: date, shifts: Sequence[Shift]) -> list[str]:
+    rows = []
+    for o in occurrences(item, shifts):
+        values = f"{_fields(item)}  " if item.record else ""
+        rows.append(f"      {time_label(o, day):<9} [ ]  {values}initials {BLANK}")
+    return rows
+
+
+def _text_lines(plan: Plan, pages: list[DaySheet], pr: Printout) -> list[str]:
     out: list[str] = []
+    shifts = plan.protocol.shifts
+    who = identity(plan, pr.include_phi)
+    zone = f" ({pr.tz})" if pr.tz else ""
     for page in pages:
-        out += [header(plan), f"{fmt(page.date)} · D{page.day}", "=" * 78]
+        out += [
+            header(plan),
+            f"{fmt(page.date)} · D{page.day} · nursing day {nursing_day(page.date, shifts)}{zone}",
+            " · ".join(who) if who else f"Hospital label: {BLANK * 5}",
+            "=" * 78,
+        ]
         for title, blocks in (("Open monitoring windows", page.windows), ("Due today", page.today)):
             if not blocks:
                 continue
@@ -143,30 +279,56 @@ def _text_lines(plan: Plan, pages: list[DaySheet]) -> list[str]:
                 out += [f"    note: {n}" for n in b.notes]
                 for it in b.items:
                     out.append(f"    {item_text(it)} — {frequency(it.times)}")
-                    out.append("      " + " ".join("[ ]" for _ in range(it.times)))
-                out += [f"    dose: {x.text}  [ ] {_tick(x)}" for x in b.doses]
+                    out += _text_rows(it, page.date, shifts)
+                for x in b.doses:
+                    when = b.time or "__:__"
+                    out.append(f"    dose: {x.text}  [ ] {_tick(x)}  {when}  initials {BLANK}")
+                if b.administration:
+                    out += [
+                        "    PRODUCT ADMINISTRATION RECORD",
+                        f"      {ADMINISTRATION[0]}: {BLANK * 4}",
+                        f"      {ADMINISTRATION[1]}: __:__   {ADMINISTRATION[2]}: __:__",
+                        f"      {IDENTITY_CHECK}:",
+                        f"        1st person: name {BLANK * 3}  signature {BLANK * 3}",
+                        f"        2nd person: name {BLANK * 3}  signature {BLANK * 3}",
+                    ]
                 for esc in b.escalation:
                     out.append(f"    ! IF {esc_text(esc)} -> {esc.action}{cite(esc)}")
         if not page.windows:
-            out += [
-                "",
-                "No post-infusion monitoring window is open today."
-                if page.day < 0
-                else "No monitoring window is open today.",
-            ]
+            out += ["", no_window_line(page)]
         if page.reminders:
             out += ["", "Reminders: " + "; ".join(page.reminders)]
-        out += [""] + [f"{label}: " + "_" * (40 - len(label)) for label in SIGN_OFF] + ["", ""]
+        out += ["", "SHIFT SIGN-OFF"]
+        width = max(len(x.name) for x in shifts)
+        out += [
+            f"  {x.name:<{width}} {x.start}–{x.end}  name {BLANK * 3}  signature {BLANK * 3}"
+            for x in shifts
+        ]
+        out += ["", stamp(plan, pr), "", ""]
     return out
 
 
 # ---- Markdown ----
 
 
-def to_markdown(plan: Plan, pages: list[DaySheet]) -> str:
+def _md_row(*cells: str) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def to_markdown(plan: Plan, pages: list[DaySheet], pr: Printout) -> str:
     out: list[str] = []
+    shifts = plan.protocol.shifts
+    who = identity(plan, pr.include_phi)
+    zone = f" ({md_escape(pr.tz)})" if pr.tz else ""
     for page in pages:
-        out += [f"## {md_escape(fmt(page.date))} · D{page.day}", "", md_escape(header(plan)), ""]
+        out += [
+            f"## {md_escape(fmt(page.date))} · D{page.day}",
+            "",
+            md_escape(header(plan)) + "  ",
+            f"Nursing day {nursing_day(page.date, shifts)}{zone}  ",
+            (md_escape(" · ".join(who)) if who else f"Hospital label: {md_escape(BLANK * 5)}"),
+            "",
+        ]
         for title, blocks in (("Open monitoring windows", page.windows), ("Due today", page.today)):
             if not blocks:
                 continue
@@ -175,100 +337,59 @@ def to_markdown(plan: Plan, pages: list[DaySheet]) -> str:
                 out.append(f"**{md_escape(b.title)}**" + (f" — {b.position}" if b.position else ""))
                 out.append("")
                 out += [f"- note: {md_escape(n)}" for n in b.notes]
+                if b.notes:
+                    out.append("")
+                if b.items or b.doses:
+                    out += [_md_row("Time", "Check", "Done", "Value", "Initials")]
+                    out += ["|---|---|---|---|---|"]
                 for it in b.items:
+                    what = f"{md_escape(item_text(it))} — {frequency(it.times)}"
+                    values = " ".join(f"{md_escape(f)} \\_\\_\\_\\_" for f in it.record)
+                    for o in occurrences(it, shifts):
+                        out.append(
+                            _md_row(md_escape(time_label(o, page.date)), what, "☐", values, "")
+                        )
+                for x in b.doses:
                     out.append(
-                        f"- {md_escape(item_text(it))} — {frequency(it.times)}: "
-                        + " ".join("☐" for _ in range(it.times))
+                        _md_row(
+                            b.time or md_escape("__:__"),
+                            f"dose: {md_escape(x.text)}",
+                            f"☐ {_tick(x)}",
+                            "",
+                            "",
+                        )
                     )
-                out += [f"- dose: {md_escape(x.text)} — {_tick(x)} ☐" for x in b.doses]
+                if b.items or b.doses:
+                    out.append("")
+                if b.administration:
+                    out += [
+                        "Product administration record:",
+                        "",
+                        *(f"- {label}: {md_escape(BLANK * 3)}" for label in ADMINISTRATION),
+                        f"- {IDENTITY_CHECK}: 1st person (name, signature) "
+                        f"{md_escape(BLANK * 3)}; 2nd person (name, signature) "
+                        f"{md_escape(BLANK * 3)}",
+                        "",
+                    ]
                 out += [
                     f"- ⚠ **If** {md_escape(esc_text(x))} → {md_escape(x.action)}"
                     f"{md_escape(cite(x))}"
                     for x in b.escalation
                 ]
-                out.append("")
+                if b.escalation:
+                    out.append("")
         if not page.windows:
-            out += ["No monitoring window is open today.", ""]
+            out += [no_window_line(page), ""]
         if page.reminders:
             out += ["Reminders: " + "; ".join(md_escape(r) for r in page.reminders), ""]
-        out += [f"{label}: ______________________  " for label in SIGN_OFF] + ["", "---", ""]
+        out += ["### Shift sign-off", "", _md_row("Shift", "Hours", "Name", "Signature")]
+        out += ["|---|---|---|---|"]
+        out += [_md_row(md_escape(x.name), f"{x.start}–{x.end}", "", "") for x in shifts]
+        out += ["", f"_{md_escape(stamp(plan, pr))}_", "", "---", ""]
     return "\n".join(out).rstrip("-\n") + "\n"
 
 
-# ---- HTML ----
+def to_html(plan: Plan, pages: list[DaySheet], pr: Printout) -> str:
+    from cartplan.sheet_html import booklet
 
-CSS = """
-@page { margin: 12mm; }  /* paper size from the printer: A4 and Letter both fit */
-body { font: 11pt/1.35 system-ui, sans-serif; color: #000; margin: 0; }
-section.day { page-break-after: always; break-after: page; padding: 4mm 0; }
-section.day:last-child { page-break-after: auto; break-after: auto; }
-h1 { font-size: 15pt; margin: 0 0 2mm; } h2 { font-size: 12pt; margin: 4mm 0 1mm; }
-h3 { font-size: 11pt; margin: 3mm 0 1mm; } .meta { color: #333; }
-ul { margin: 0 0 2mm; padding-left: 5mm; } li { margin: 1mm 0; list-style: none; }
-input[type=checkbox] { width: 4.5mm; height: 4.5mm; margin: 0 1.5mm 0 0; vertical-align: middle; }
-.esc { border-left: 3px solid #b00; padding-left: 2mm; }
-.sign { margin-top: 6mm; } .sign span { display: inline-block; min-width: 55mm;
-  border-bottom: 1px solid #000; margin-right: 6mm; height: 7mm; }
-@media print { a { color: inherit; } }
-@media screen { section.day { border-bottom: 1px dashed #999; } }
-"""
-
-
-def to_html(plan: Plan, pages: list[DaySheet]) -> str:
-    e = html.escape
-    head = header(plan)
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en">',
-        "<head>",
-        '<meta charset="utf-8">',
-        f"<title>{e(head)}</title>",
-        f"<style>{CSS}</style>",
-        "</head>",
-        "<body>",
-    ]
-    for page in pages:
-        parts.append(f'<section class="day" data-day="{page.day}">')
-        parts.append(f"<h1>{e(fmt(page.date))} · D{page.day}</h1>")
-        parts.append(f'<p class="meta">{e(head)}</p>')
-        for title, kind, blocks in (
-            ("Open monitoring windows", "window", page.windows),
-            ("Due today", "today", page.today),
-        ):
-            if not blocks:
-                continue
-            parts.append(f"<h2>{title}</h2>")
-            for b in blocks:
-                pos = f" — {e(b.position)}" if b.position else ""
-                parts.append(f'<div class="{kind}"><h3>{e(b.title)}{pos}</h3><ul>')
-                parts += [f'<li class="note">{e(n)}</li>' for n in b.notes]
-                for it in b.items:
-                    boxes = "".join(
-                        f'<input type="checkbox" aria-label="{e(it.text)} {n + 1}">'
-                        for n in range(it.times)
-                    )
-                    parts.append(
-                        f'<li class="item" data-times="{it.times}">{boxes} '
-                        f"{e(item_text(it))} — {frequency(it.times)}</li>"
-                    )
-                for x in b.doses:
-                    parts.append(
-                        f'<li class="dose"><input type="checkbox" '
-                        f'aria-label="{_tick(x)}"> dose: {e(x.text)}</li>'
-                    )
-                for esc in b.escalation:
-                    parts.append(
-                        f'<li class="esc"><strong>If</strong> {e(esc_text(esc))} → '
-                        f"{e(esc.action)}{e(cite(esc))}</li>"
-                    )
-                parts.append("</ul></div>")
-        if not page.windows:
-            parts.append("<p>No monitoring window is open today.</p>")
-        if page.reminders:
-            parts.append(f"<p>Reminders: {e('; '.join(page.reminders))}</p>")
-        parts.append(
-            '<p class="sign">' + "".join(f"{label}: <span></span>" for label in SIGN_OFF) + "</p>"
-        )
-        parts.append("</section>")
-    parts += ["</body>", "</html>"]
-    return "\n".join(parts) + "\n"
+    return booklet(plan, pages, pr)

@@ -21,6 +21,8 @@ import typer
 from cartplan.errors import CartplanError, InputError
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from cartplan.engine import Plan, WorkCalendar
     from cartplan.patient import Patient
     from cartplan.protocol import Protocol
@@ -45,6 +47,7 @@ class Format(StrEnum):
     table = "table"
     json = "json"
     markdown = "markdown"
+    html = "html"
 
 
 def _opt(kind: object, help: str, *names: str, **kw: Any) -> object:
@@ -178,12 +181,36 @@ def planning_command(func: Callable[..., None]) -> Callable[..., None]:
     return command
 
 
-def parse_overrides(items: list[str] | None) -> tuple[dict[str, int], dict[str, str]]:
-    """--set NAME=VALUE for parameters (whole numbers) and STEP.time=HH:MM for appointments."""
+class Overrides(NamedTuple):
+    values: dict[str, int]  # protocol parameters
+    times: dict[str, str]  # STEP.time=HH:MM
+    minutes: dict[str, int]  # STEP.duration=3h / 90m
+
+
+def parse_duration(raw: str, value: str) -> int:
+    """An appointment length: 3h, 90m, 1h30m, 1h30 -> minutes (5 min to 24 h)."""
+    import re
+
+    m = re.fullmatch(r"(?:(\d{1,2})\s*h)?\s*(?:(\d{1,4})\s*(?:m|min)?)?", value.lower())
+    if not value or m is None or (m.group(1) is None and not value.lower().endswith(("m", "min"))):
+        raise InputError(
+            f"--set {raw}: '{value}' is not an appointment length; write 3h, 90m or 1h30m "
+            "(the days a step lasts come from the protocol's parameters)"
+        )
+    minutes = int(m.group(1) or 0) * 60 + int(m.group(2) or 0)
+    if not 5 <= minutes <= 1440:
+        raise InputError(f"--set {raw}: out of range; an appointment lasts 5 min to 24 h")
+    return minutes
+
+
+def parse_overrides(items: list[str] | None) -> Overrides:
+    """--set NAME=VALUE for parameters (whole numbers), STEP.time=HH:MM for appointments and
+    STEP.duration=3h|90m for their length."""
     import re
 
     values: dict[str, int] = {}
     times: dict[str, str] = {}
+    minutes: dict[str, int] = {}
     for raw in items or []:
         name, sep, value = raw.partition("=")
         name, value = name.strip(), value.strip()
@@ -194,11 +221,14 @@ def parse_overrides(items: list[str] | None) -> tuple[dict[str, int], dict[str, 
                 raise InputError(f"--set {raw}: '{value}' is not a time; write HH:MM (24 h)")
             times[name.removesuffix(".time")] = value
             continue
+        if name.endswith(".duration"):
+            minutes[name.removesuffix(".duration")] = parse_duration(raw, value)
+            continue
         try:
             values[name] = int(value)
         except ValueError:
             raise InputError(f"--set {raw}: '{value}' is not a whole number") from None
-    return values, times
+    return Overrides(values, times, minutes)
 
 
 def today_in(tz: str | None, override: str | None) -> date:
@@ -338,7 +368,7 @@ def make_plan(args: PlanArgs) -> Plan:
         raise InputError("give exactly one of --start (first washout day) or --infusion (D0)")
     begin = parse_date(args.start, "--start") if args.start is not None else None
     d0 = parse_date(args.infusion, "--infusion") if args.infusion is not None else None
-    overrides, times = parse_overrides(args.sets)
+    overrides, times, minutes = parse_overrides(args.sets)
     now = today_in(args.tz, args.today)
     calendar = work_calendar(args.country, args.subdiv, args.closures)
     protocol = with_dosing_choices(library.load(args.protocol), args)
@@ -353,6 +383,7 @@ def make_plan(args: PlanArgs) -> Plan:
         patient=patient,
         washout=library.washout_table() if patient is not None else None,
         times=times,
+        durations=minutes,
     )
 
 
@@ -385,8 +416,13 @@ def schedule(
     team: TeamOpt = None,
     plan_id: PlanIdOpt = None,
     now: NowOpt = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Write the timeline (any --format) to this file instead of stdout."),
+    ] = None,
 ) -> None:
-    """Print the dated timeline of a protocol for one patient; optionally write calendars."""
+    """Print the dated timeline of a protocol for one patient (table, JSON, Markdown, or an HTML
+    page with the plan as a picture); optionally write calendars."""
     plan = make_plan(args)
     from cartplan import render
 
@@ -395,14 +431,25 @@ def schedule(
         if ics == "-":
             return
     if fmt is Format.json:
-        sys.stdout.write(render.to_json(plan, args.include_phi))
+        text = render.to_json(plan, args.include_phi)
     elif fmt is Format.markdown:
-        sys.stdout.write(render.to_markdown(plan, args.include_phi))
+        text = render.to_markdown(plan, args.include_phi)
+    elif fmt is Format.html:
+        from cartplan import checklist, timeline_svg
+
+        printed = checklist.stamp(plan, checklist.Printout(clock(now)))
+        text = timeline_svg.page(plan, today_in(args.tz, args.today), printed)
     else:
         import shutil
 
         width = min(shutil.get_terminal_size((80, 24)).columns, 120)
-        sys.stdout.write(render.to_table(plan, width, args.include_phi))
+        text = render.to_table(plan, width, args.include_phi)
+    if out is not None:
+        from cartplan.files import write_atomic
+
+        write_atomic({out: text.encode("utf-8")})
+    else:
+        sys.stdout.write(text)
 
 
 def check_teams(plan: Plan, teams: list[str] | None) -> None:
@@ -416,17 +463,9 @@ def check_teams(plan: Plan, teams: list[str] | None) -> None:
 
 
 def calendar_options(plan: Plan, args: PlanArgs, plan_id: str | None, now: str | None) -> Any:
-    from datetime import UTC, datetime
-
     from cartplan import ics
 
-    if now is not None:
-        try:
-            stamp = datetime.fromisoformat(now).astimezone(UTC)
-        except ValueError:
-            raise InputError(f"--now {now}: write an ISO date-time") from None
-    else:
-        stamp = datetime.now(UTC).replace(microsecond=0)
+    stamp = clock(now)
     tz = args.tz or (plan.patient.timezone if plan.patient is not None else None)
     return ics.Options(ics.plan_id_for(plan, plan_id), stamp, tz, args.include_phi)
 
@@ -515,6 +554,30 @@ class SheetFormat(StrEnum):
     html = "html"
 
 
+class Paper(StrEnum):
+    a4 = "a4"
+    letter = "letter"
+
+
+SheetTeamOpt = Annotated[
+    list[str] | None,
+    typer.Option("--team", help="Only the steps of this team on the sheets (repeatable)."),
+]
+
+
+def clock(now: str | None) -> datetime:
+    """The injected clock of audit stamps and DTSTAMPs (--now), else the real one, in UTC."""
+    from datetime import UTC, datetime
+
+    if now is None:
+        return datetime.now(UTC).replace(microsecond=0)
+    try:
+        stamp = datetime.fromisoformat(now)
+    except ValueError:
+        raise InputError(f"--now {now}: write an ISO date-time") from None
+    return (stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)).astimezone(UTC)
+
+
 def day_or_date(text: str, plan: Plan, what: str) -> date:
     """A day relative to D0 (-5, 14) or a calendar date (YYYY-MM-DD)."""
     import re
@@ -541,11 +604,16 @@ def checklist(
     last: Annotated[
         str | None, typer.Option("--to", help="Booklet end: day (e.g. 14) or date.")
     ] = None,
-    team: TeamOpt = None,
+    team: SheetTeamOpt = None,
     fmt: Annotated[SheetFormat, typer.Option("--format", help="Output format.")] = SheetFormat.text,
+    paper: Annotated[
+        Paper, typer.Option(help="Paper size of the HTML booklet: a4 or letter.")
+    ] = Paper.a4,
     out: Annotated[Path | None, typer.Option(help="Write to this file instead of stdout.")] = None,
+    now: Annotated[str | None, typer.Option(hidden=True, help="Audit-stamp clock (tests).")] = None,
 ) -> None:
-    """Print daily monitoring checklists: items, boxes per occurrence, escalation criteria."""
+    """Print daily ward sheets: one row per occurrence with its time, value fields, escalation
+    criteria, shift sign-off and an audit stamp."""
     plan = make_plan(args)
     from cartplan import checklist as sheets
 
@@ -569,12 +637,14 @@ def checklist(
         days = [today_in(args.tz, args.today)]
     check_teams(plan, team)
     pages = sheets.sheets(plan, days, team)
+    tz = args.tz or (plan.patient.timezone if plan.patient is not None else None)
+    printout = sheets.Printout(clock(now), args.include_phi, paper.value, tuple(team or ()), tz)
     if fmt is SheetFormat.html:
-        text = sheets.to_html(plan, pages)
+        text = sheets.to_html(plan, pages, printout)
     elif fmt is SheetFormat.markdown:
-        text = sheets.to_markdown(plan, pages)
+        text = sheets.to_markdown(plan, pages, printout)
     else:
-        text = sheets.to_text(plan, pages)
+        text = sheets.to_text(plan, pages, printout)
     if out is not None:
         from cartplan.files import write_atomic
 

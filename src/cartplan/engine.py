@@ -55,7 +55,8 @@ class Event(NamedTuple):
     day: int  # start relative to D0
     day_end: int
     notes: tuple[str, ...] = ()
-    time: str | None = None  # HH:MM local for a timed appointment on the first day
+    time: str | None = None  # HH:MM local: a timed appointment on each day of the step
+    minutes: int = 60  # length of the timed appointment
 
 
 class Plan(NamedTuple):
@@ -69,6 +70,7 @@ class Plan(NamedTuple):
     dosing: Dosing | None = None
     age: int | None = None  # on D0: decides CAPD/ICE and the other age rules everywhere
     facts: frozenset[str] = frozenset()  # patient facts: prior:<class>, cns-involvement
+    calendar: WorkCalendar | None = None  # the working days the plan was solved with
 
 
 def bind_parameters(protocol: Protocol, overrides: Mapping[str, int]) -> dict[str, int]:
@@ -463,6 +465,7 @@ def schedule(
     patient: Patient | None = None,
     washout: WashoutTable | None = None,
     times: Mapping[str, str] | None = None,
+    durations: Mapping[str, int] | None = None,
 ) -> Plan:
     """Plan forward from the first washout day (`start`) or backward from a target D0 (`infusion`).
 
@@ -471,12 +474,13 @@ def schedule(
     selects conditional steps, and the plan carries the patient's doses and age rules.
     """
     values = bind_parameters(protocol, overrides or {})
-    for sid in times or {}:
-        if not any(s.id == sid for s in protocol.steps):
-            raise InputError(
-                f"--set {sid}.time: protocol {protocol.id} has no step '{sid}' "
-                f"(steps: {', '.join(s.id for s in protocol.steps)})"
-            )
+    for what, given in (("time", times), ("duration", durations)):
+        for sid in given or {}:
+            if not any(s.id == sid for s in protocol.steps):
+                raise InputError(
+                    f"--set {sid}.{what}: protocol {protocol.id} has no step '{sid}' "
+                    f"(steps: {', '.join(s.id for s in protocol.steps)})"
+                )
     facts: frozenset[str] = frozenset()
     not_before: dict[str, tuple[date, str]] = {}
     meds = None
@@ -527,6 +531,7 @@ def schedule(
                 day_end=(at[(s.id, "end")] - day0).days,
                 notes=tuple(notes.get(s.id, ())),
                 time=(times or {}).get(s.id, s.time),
+                minutes=(durations or {}).get(s.id, s.minutes),
             )
             for s in kept
         ),
@@ -561,6 +566,7 @@ def schedule(
         dosing,
         age,
         facts,
+        calendar or MondayToFriday(),
     )
 
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
-from cartplan.protocol import ForWhom
+from cartplan.protocol import ForWhom, Stage
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from cartplan.engine import Event, Plan
-    from cartplan.protocol import CheckItem
+    from cartplan.protocol import CheckItem, Shift
 
 
 class ItemLine(NamedTuple):
@@ -23,6 +25,8 @@ class ItemLine(NamedTuple):
     times: int  # occurrences per day
     condition: str  # "" when it applies to this patient, else who it is for ("age ≤ 12")
     references: tuple[str, ...]
+    clock: tuple[str, ...] = ()  # HH:MM of each occurrence; empty: the nurse writes the time
+    record: tuple[str, ...] = ()  # values written down at each occurrence, with units
 
 
 class DoseText(NamedTuple):
@@ -72,6 +76,44 @@ def condition(who: ForWhom, plan: Plan) -> str | None:
     return ", ".join(words)
 
 
+def hhmm(minutes: int) -> str:
+    minutes %= 1440
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def to_minutes(clock: str) -> int:
+    hh, mm = clock.split(":")
+    return int(hh) * 60 + int(mm)
+
+
+def ward_schedule(times_per_day: int, shifts: Sequence[Shift]) -> tuple[str, ...]:
+    """Default clock times of an item, counted from the first shift's start (06:00 by default).
+
+    Once daily: start + 2 h (08:00); twice daily: start + 2 h and + 14 h (08:00, 20:00), away
+    from the handovers; otherwise every 24/n hours aligned to the start (q4h: 02:00, 06:00, …).
+    Returned in nursing-day order, from the first shift's start.
+    """
+    start = to_minutes(shifts[0].start)
+    if times_per_day <= 2:
+        return tuple(hhmm(start + 120 + 720 * k) for k in range(times_per_day))
+    step = 1440 / times_per_day
+    return tuple(hhmm(start + round(k * step)) for k in range(times_per_day))
+
+
+def item_clock(c: CheckItem, e: Event, shifts: Sequence[Shift]) -> tuple[str, ...]:
+    """When each occurrence of `c` is due on a day of `e`: explicit times, the step's appointment
+    for a once-daily item, the ward schedule in monitoring windows or for repeated items, else
+    nothing (a one-off task of the day: the nurse writes the time)."""
+    if c.times is not None:
+        start = to_minutes(shifts[0].start)
+        return tuple(sorted(c.times, key=lambda t: (to_minutes(t) - start) % 1440))
+    if c.times_per_day == 1 and e.time is not None:
+        return (e.time,)
+    if c.times_per_day > 1 or e.step.stage is Stage.monitoring:
+        return ward_schedule(c.times_per_day, shifts)
+    return ()
+
+
 def _items(e: Event, plan: Plan, day: int | None) -> list[tuple[CheckItem, ItemLine]]:
     out = []
     for c in e.step.checklist:
@@ -84,7 +126,9 @@ def _items(e: Event, plan: Plan, day: int | None) -> list[tuple[CheckItem, ItemL
                 continue
             if day is None:
                 cond = ", ".join(x for x in (cond, f"{c.with_agent} days") if x)
-        out.append((c, ItemLine(c.text, c.times_per_day, cond, tuple(c.references))))
+        clock = item_clock(c, e, plan.protocol.shifts)
+        line = ItemLine(c.text, c.times_per_day, cond, tuple(c.references), clock, tuple(c.record))
+        out.append((c, line))
     return out
 
 

@@ -278,8 +278,10 @@ def _period(e: Event, opts: Options) -> JSON:
     if e.time is None:
         return {"start": e.start.isoformat(), "end": e.end.isoformat()}
     hh, mm = map(int, e.time.split(":"))
-    first = datetime.combine(e.start, time(hh, mm), tzinfo=_zone_of(opts))
-    last = first + timedelta(minutes=e.step.minutes)
+    zone = _zone_of(opts)
+    first = datetime.combine(e.start, time(hh, mm), tzinfo=zone)
+    # a time on a multi-day step holds on each of its days: the period ends on the last one
+    last = datetime.combine(e.end, time(hh, mm), tzinfo=zone) + timedelta(minutes=e.minutes)
     return {"start": first.isoformat(), "end": last.isoformat()}
 
 

@@ -3,6 +3,9 @@
 - Day-granular steps are all-day events: DTSTART;VALUE=DATE and an exclusive DTEND.
 - Timed appointments carry the plan's zone with a VTIMEZONE limited to the plan's window
   (icalendar's default 1970-2038 range is read an hour off by some clients).
+- A timed step that lasts several days (three days of lymphodepletion at 08:00) is one timed
+  event per day, each with its own UID from the plan id, the step id and the date; all-day steps
+  stay one event however long they last.
 - UIDs derive from the plan id and the step id, so re-exports update instead of duplicating;
   DTSTAMP comes from the caller's clock; SEQUENCE rises when an event's content changes, judged
   against the previous export (X-CARTPLAN-DIGEST holds a digest of the content).
@@ -14,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -51,23 +54,42 @@ def plan_id_for(plan: Plan, given: str | None) -> str:
     return f"{label}:{plan.protocol.id}"
 
 
-def event_uid(plan_id: str, step_id: str) -> str:
-    return f"{uuid.uuid5(NAMESPACE, f'{plan_id}/{step_id}')}@cartplan"
+def event_uid(plan_id: str, step_id: str, on: date | None = None) -> str:
+    """Stable UID of a step's event; `on` for one day of a timed step that lasts several days."""
+    key = f"{plan_id}/{step_id}" if on is None else f"{plan_id}/{step_id}/{on.isoformat()}"
+    return f"{uuid.uuid5(NAMESPACE, key)}@cartplan"
 
 
-def summary(e: Event, plan: Plan) -> str:
+def per_day(e: Event) -> bool:
+    """A timed step over several days becomes one timed event per day."""
+    return e.time is not None and e.end > e.start
+
+
+def _day_of(e: Event, on: date) -> str:
+    from cartplan.render import day_label
+
+    n = (e.end - e.start).days + 1
+    return f"{day_label(e.day + (on - e.start).days)} (day {(on - e.start).days + 1} of {n})"
+
+
+def summary(e: Event, plan: Plan, on: date | None = None) -> str:
     who = plan.patient.label if plan.patient is not None else None
     from cartplan.render import span_label
 
-    text = f"{e.step.title} {span_label(e, '–')}"
+    text = f"{e.step.title} {span_label(e, '–') if on is None else _day_of(e, on)}"
     return f"{who} · {text}" if who else text
 
 
-def description(e: Event, plan: Plan, include_phi: bool) -> str:
+def description(e: Event, plan: Plan, include_phi: bool, on: date | None = None) -> str:
+    from cartplan.dates import fmt
     from cartplan.render import event_notes, phi_fields
 
     p = plan.protocol
     lines = [e.step.description] if e.step.description else []
+    if on is not None:
+        lines.append(
+            f"{e.time} on each day, {fmt(e.start)} – {fmt(e.end)}: this is {_day_of(e, on)}"
+        )
     lines += event_notes(e, plan)
     from cartplan import facts
 
@@ -111,8 +133,14 @@ def _zone(tz: str | None) -> object:
 
 
 def build_event(
-    e: Event, plan: Plan, opts: Options, previous: Mapping[str, tuple[int, str]], utc: bool = False
+    e: Event,
+    plan: Plan,
+    opts: Options,
+    previous: Mapping[str, tuple[int, str]],
+    utc: bool = False,
+    on: date | None = None,
 ) -> Exported:
+    """The VEVENT of `e`; with `on`, the timed event of that one day of a multi-day step."""
     import icalendar
 
     ev = icalendar.Event()
@@ -123,15 +151,19 @@ def build_event(
     else:
         zone = _zone(opts.tz)
         hh, mm = map(int, e.time.split(":"))
-        first = datetime.combine(e.start, time(hh, mm), tzinfo=zone)  # type: ignore[arg-type]
+        day = on or e.start
+        first = datetime.combine(day, time(hh, mm), tzinfo=zone)  # type: ignore[arg-type]
         start = first.astimezone(UTC) if utc else first
         ev.add("dtstart", start)
-        ev.add("dtend", start + timedelta(minutes=e.step.minutes))
-    ev.add("summary", summary(e, plan))
-    ev.add("description", description(e, plan, opts.include_phi))
+        # Wall-clock length: the zone decides the UTC end (a DST night keeps 08:00-09:00).
+        end = datetime.combine(day, time(hh, mm)) + timedelta(minutes=e.minutes)
+        end_local = end.replace(tzinfo=zone)  # type: ignore[arg-type]
+        ev.add("dtend", end_local.astimezone(UTC) if utc else end_local)
+    ev.add("summary", summary(e, plan, on))
+    ev.add("description", description(e, plan, opts.include_phi, on))
     ev.add("categories", [*e.step.teams, e.step.stage.value])
     ev.add("transp", "TRANSPARENT" if e.time is None else "OPAQUE")
-    for a in e.step.alarms:
+    for a in e.step.alarms if on is None or on == e.start else ():
         hh, mm = map(int, a.time.split(":"))
         at = datetime.combine(e.start - timedelta(days=a.days_before), time(hh, mm))
         alarm = icalendar.Alarm()
@@ -141,7 +173,7 @@ def build_event(
         ev.add_component(alarm)
     # What the team sees; the stamp and sequence are not content.
     digest = hashlib.sha256(ev.to_ical()).hexdigest()[:16]
-    uid = event_uid(opts.plan_id, e.step.id)
+    uid = event_uid(opts.plan_id, e.step.id, on)
     seq, old = previous.get(uid, (0, digest))
     sequence = seq if old == digest else seq + 1
     ev.add("uid", uid)
@@ -159,11 +191,19 @@ def build(
 ) -> list[Exported]:
     """The plan's events for `teams` (all when None), in plan order."""
     wanted = set(teams) if teams is not None else None
-    return [
-        build_event(e, plan, opts, previous or {})
-        for e in plan.events
-        if wanted is None or wanted & set(e.step.teams)
-    ]
+    out = []
+    for e in plan.events:
+        if wanted is not None and not wanted & set(e.step.teams):
+            continue
+        if per_day(e):
+            days = range((e.end - e.start).days + 1)
+            out += [
+                build_event(e, plan, opts, previous or {}, on=e.start + timedelta(days=i))
+                for i in days
+            ]
+        else:
+            out.append(build_event(e, plan, opts, previous or {}))
+    return out
 
 
 def calendar(events: list[Exported], plan: Plan, opts: Options, team: str | None) -> bytes:
@@ -201,13 +241,13 @@ def timezone(plan: Plan, opts: Options) -> icalendar.Timezone | None:
     """
     import icalendar
 
-    timed = [e.start for e in plan.events if e.time is not None]
+    timed = [e for e in plan.events if e.time is not None]
     if not timed:
         return None
     _zone(opts.tz)
     assert opts.tz is not None  # noqa: S101 - checked by _zone
-    first = min(timed) - timedelta(days=1)
-    last = max(timed) + timedelta(days=2)
+    first = min(e.start for e in timed) - timedelta(days=1)
+    last = max(e.end for e in timed) + timedelta(days=2)
     tz = icalendar.Timezone.from_tzid(opts.tz, first_date=first, last_date=last)
     return None if any("RDATE" in c for c in tz.subcomponents) else tz
 

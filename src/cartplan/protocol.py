@@ -18,6 +18,10 @@ Value = Annotated[
         description="A whole number of days, or a parameter name (optionally NAME.min / NAME.max)."
     ),
 ]
+Clock = Annotated[
+    str,
+    Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="Local time of day, HH:MM (24 h)."),
+]
 Id = Annotated[
     str,
     Field(
@@ -276,9 +280,29 @@ class ForWhom(Model):
 
 
 class CheckItem(ForWhom):
+    """One thing the ward does or measures; the sheet gives one row per occurrence.
+
+    Without `times`, occurrences follow the default ward schedule, counted from the start of the
+    protocol's first shift (06:00 by default): once daily at start + 2 h (08:00), twice daily at
+    start + 2 h and + 14 h (08:00, 20:00), otherwise every 24/n hours aligned to the shift start
+    (q4h 02:00, 06:00, 10:00, 14:00, 18:00, 22:00; q8h 06:00, 14:00, 22:00). A once-daily item of a
+    step with an appointment time is due at that time.
+    """
+
     text: str = Field(description="What to do or measure, as a nurse reads it.")
     times_per_day: int = Field(
         default=1, ge=1, le=24, description="Occurrences per day (q4h = 6, twice daily = 2)."
+    )
+    times: list[Clock] | None = Field(
+        default=None,
+        description="Explicit clock times of the occurrences, HH:MM local, one per occurrence "
+        "(as many as times_per_day), e.g. ['08:00', '20:00']; default: the ward schedule.",
+    )
+    record: list[str] = Field(
+        default=[],
+        description="Values the nurse writes down at each occurrence, each with its unit, e.g. "
+        "['T °C', 'HR /min', 'BP mmHg', 'SpO2 %'] or ['ICE score 0-10']: the sheet gives a "
+        "labelled field for each. Empty: the item is ticked, not measured.",
     )
     with_agent: str | None = Field(
         default=None,
@@ -296,6 +320,25 @@ class Escalation(ForWhom):
     )
     action: str = Field(description="What to do, e.g. 'Call the physician now; grade CRS'.")
     references: list[str] = Field(default=[], description="Reference ids for the criterion.")
+
+
+class Shift(Model):
+    """A nursing shift: who signs off the rows that fall between start and end."""
+
+    name: str = Field(min_length=1, max_length=20, description="Shift name, e.g. Early.")
+    start: Clock = Field(description="First minute of the shift, HH:MM local.")
+    end: Clock = Field(description="End of the shift, HH:MM local (the next shift's start).")
+
+
+DEFAULT_SHIFTS = (
+    ("Early", "06:00", "14:00"),
+    ("Late", "14:00", "22:00"),
+    ("Night", "22:00", "06:00"),
+)
+
+
+def default_shifts() -> list[Shift]:
+    return [Shift(name=n, start=a, end=b) for n, a, b in DEFAULT_SHIFTS]
 
 
 class Alarm(Model):
@@ -351,10 +394,17 @@ class Step(Model):
     time: str | None = Field(
         default=None,
         pattern=r"^([01]\d|2[0-3]):[0-5]\d$",
-        description="Appointment time on the first day, HH:MM local (a timed calendar event); "
-        "without it the step is an all-day event.",
+        description="Appointment time, HH:MM local, on each day of the step (a timed calendar "
+        "event per day; its once-daily checklist items are due then); without it the step is an "
+        "all-day event.",
     )
-    minutes: int = Field(default=60, ge=5, le=1440, description="Length of a timed appointment.")
+    minutes: int = Field(
+        default=60,
+        ge=5,
+        le=1440,
+        description="Length of a timed appointment in minutes (e.g. 240 for a 4-hour apheresis); "
+        "--set STEP.duration=3h or 90m changes it for one plan.",
+    )
     references: list[str] = Field(default=[], description="Reference ids for timing and content.")
     assumption: str | None = Field(
         default=None, description="Set when timing or content is not confirmed by the literature."
@@ -384,6 +434,14 @@ class Protocol(Model):
     )
     assumptions: list[str] = Field(
         default=[], description="Protocol-wide assumptions not confirmed by the literature."
+    )
+    shifts: list[Shift] = Field(
+        default_factory=default_shifts,
+        min_length=1,
+        max_length=6,
+        description="Ward shifts in order, covering the 24 hours without gap or overlap (each "
+        "ends where the next starts); the first one's start begins the nursing day of a sheet. "
+        "Default: Early 06:00-14:00, Late 14:00-22:00, Night 22:00-06:00.",
     )
 
     def step(self, step_id: str) -> Step:

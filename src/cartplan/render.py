@@ -22,6 +22,27 @@ def span_label(e: Event, sep: str = "..") -> str:
     )
 
 
+def duration_text(minutes: int) -> str:
+    """90 -> '1 h 30 min', 240 -> '4 h', 45 -> '45 min'."""
+    h, m = divmod(minutes, 60)
+    return " ".join(x for x in (f"{h} h" if h else "", f"{m} min" if m else "") if x)
+
+
+def time_text(e: Event, short: bool = False) -> str:
+    """'08:30–12:30 (4 h)' for a timed appointment ('… each day' over several days); '' all-day.
+    `short` leaves out the length, for narrow columns."""
+    if e.time is None:
+        return ""
+    hh, mm = map(int, e.time.split(":"))
+    end = (hh * 60 + mm + e.minutes) % 1440
+    text = f"{e.time}–{end // 60:02d}:{end % 60:02d}"
+    if not short:
+        text += f" ({duration_text(e.minutes)})"
+    if e.end > e.start:
+        text += " daily" if short else " each day"
+    return text
+
+
 def regimen_lines(e: Event, plan: Plan) -> list[str]:
     """Doses as protocol units, and as mg for this patient when a profile is given."""
     dosing = plan.dosing
@@ -109,7 +130,7 @@ def event_json(e: Event, plan: Plan) -> dict[str, Any]:
     }
     if e.time is not None:
         out["time"] = e.time
-        out["minutes"] = e.step.minutes
+        out["minutes"] = e.minutes
     if e.step.watch:
         out["watch"] = list(e.step.watch)
     if e.step.regimen:
@@ -279,6 +300,8 @@ def to_markdown(plan: Plan, include_phi: bool = False) -> str:
     out += ["| Date | Day | Step | Teams | Notes |", "|---|---|---|---|---|"]
     for e in plan.events:
         date = fmt(e.start) if e.start == e.end else f"{fmt(e.start)} – {fmt(e.end)}"
+        if e.time is not None:
+            date += f", {time_text(e)}"
         out.append(
             f"| {date} | {span_label(e)} | {md_escape(step_label(e))} | "
             f"{', '.join(e.step.teams)} | "
@@ -333,6 +356,8 @@ def to_table(plan: Plan, width: int = 80, include_phi: bool = False) -> str:
     for e in plan.events:
         short = e.start.strftime("%a %Y-%m-%d")
         date = short if e.start == e.end else f"{short}\n→ {e.end.strftime('%a %Y-%m-%d')}"
+        if e.time is not None:
+            date += f"\n{time_text(e, short=True)}"
         rows.append(
             [
                 date,

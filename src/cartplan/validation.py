@@ -35,6 +35,7 @@ def validate(p: Protocol) -> list[str]:
     problems += _conditional_steps(p)
     problems += _renal_bands(p)
     problems += _audiences(p)
+    problems += _ward_times(p)
     try:
         dependency_order(p)
     except ProtocolError as e:
@@ -364,6 +365,40 @@ def _audiences(p: Protocol) -> list[str]:
     for c in p.constraints:
         if c.hard_max is not None and not c.medication_extends:
             out.append(f"constraints[{c.id}].hard_max: only with medication_extends: true")
+    return out
+
+
+def _minutes(clock: str) -> int:
+    hh, mm = clock.split(":")
+    return int(hh) * 60 + int(mm)
+
+
+def _ward_times(p: Protocol) -> list[str]:
+    """Explicit item times match times_per_day; shifts cover the day without gap or overlap."""
+    out = []
+    for s in p.steps:
+        for i, c in enumerate(s.checklist):
+            if c.times is None:
+                continue
+            where = f"steps[{s.id}].checklist[{i}].times"
+            if len(c.times) != c.times_per_day:
+                out.append(
+                    f"{where}: {len(c.times)} times for times_per_day {c.times_per_day}; "
+                    "give one time per occurrence"
+                )
+            if len(set(c.times)) != len(c.times):
+                out.append(f"{where}: the same time is given twice")
+    shifts = p.shifts
+    for i, x in enumerate(shifts):
+        following = shifts[(i + 1) % len(shifts)]
+        if x.end != following.start:
+            out.append(
+                f"shifts[{i}] ({x.name}): ends {x.end} but the next shift ({following.name}) "
+                f"starts {following.start}; shifts must follow each other without gap or overlap"
+            )
+    total = sum((_minutes(x.end) - _minutes(x.start)) % 1440 or 1440 for x in shifts)
+    if not out and total != 1440:
+        out.append(f"shifts: cover {total // 60} h {total % 60} min; together they must cover 24 h")
     return out
 
 

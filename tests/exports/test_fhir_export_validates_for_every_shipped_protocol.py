@@ -47,7 +47,7 @@ def test_timed_steps_are_zoned_appointments(run: Run) -> None:
     assert apheresis["detail"]["kind"] == "Appointment"
     assert apheresis["detail"]["scheduledPeriod"] == {
         "start": "2025-05-22T08:30:00+02:00",
-        "end": "2025-05-22T09:30:00+02:00",
+        "end": "2025-05-22T12:30:00+02:00",  # apheresis takes 4 h (protocol minutes: 240)
     }
 
 

@@ -1,0 +1,532 @@
+"""Ward sheets as one print-ready HTML booklet: exactly one A4 or Letter page per day when the
+day fits, else as many pages as it needs, each repeating the header (patient, protocol, date,
+D-day, page i/n of the day).
+
+Pages are cut here, not by the browser, so the header can say "page 2/3" and a page never holds
+only the sign-off. Heights are estimated from the text (characters per line of the column at its
+font size, with the average character width of Arial / Liberation Sans taken a little wide) and
+the fixed row heights of the stylesheet below; the tests print booklets through headless
+Chromium and compare its page count with the one promised here.
+
+Layout of a page: header with a box for the hospital label (or name, MRN and birth date with
+--include-phi); the record table (time, check, box, value fields, initials; one row per
+occurrence) beside a column of escalation criteria and reminders; the shift sign-off at the foot
+of the day's last page; the audit stamp at the foot of every page. Self-contained: no scripts,
+no fonts or images fetched.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Sequence
+from datetime import date
+from typing import NamedTuple
+
+from cartplan.checklist import (
+    ADMINISTRATION,
+    IDENTITY_CHECK,
+    Block,
+    DaySheet,
+    Occurrence,
+    Printout,
+    _tick,
+    cite,
+    esc_text,
+    header,
+    identity,
+    item_text,
+    no_window_line,
+    nursing_day,
+    occurrences,
+    stamp,
+    time_label,
+)
+from cartplan.dates import fmt
+from cartplan.engine import Plan
+from cartplan.facts import ItemLine, frequency
+from cartplan.protocol import Shift
+
+PAPER = {"a4": ("A4", 210.0, 297.0), "letter": ("letter", 215.9, 279.4)}
+MARGIN = 9.0  # mm, all four sides
+SAFETY = 3.0  # mm of every page left empty against estimation error
+PT = 25.4 / 72  # mm per point
+LEADING = 1.25  # line-height of every text in the stylesheet
+
+# Sizes in mm and points, shared by the stylesheet and the height estimates.
+SIDE = 58.0  # escalation column; wider (up to 74) on a day that would otherwise need two pages
+SIDES = (58.0, 62.0, 66.0, 70.0, 74.0, 54.0, 50.0)
+GAP = 4.0  # between record table and escalation column
+LABEL_W, LABEL_H = 58.0, 20.0  # hospital label box
+ROW = 5.5  # one occurrence row: room to write a value and initials
+RULE = 0.4  # the borders a table row adds to its cells' height
+COL_TIME, COL_DONE, COL_VALUE, COL_INIT = 14.5, 6.0, 37.0, 12.0
+FIELD_W, FIELD_H = 11.4, 4.6  # one labelled value field
+PAD_Y, PAD_X = 0.5, 0.8  # cell padding
+F_CHECK, F_HEAD, F_NOTE, F_SIDE, F_STAMP = 7.5, 8.0, 6.5, 7.0, 6.0
+SIGN_H = 15.5  # shift sign-off block, with its top margin
+FORM_LINE = 5.2  # one line of a form to fill in (name, signature)
+THEAD_H = 5.2
+
+
+def lh(pt: float) -> float:
+    """Height of one line of text at `pt` points, mm."""
+    return pt * LEADING * PT
+
+
+# Advance widths of Arial / Liberation Sans (metric-compatible with Helvetica), 1/1000 em, for
+# the printable ASCII characters from space (32) to tilde (126).
+_WIDTHS = (
+    "278 278 355 556 556 889 667 191 333 333 389 584 278 333 278 278 556 556 556 556 556 556 556 "
+    "556 556 556 278 278 584 584 584 556 1015 667 667 722 722 667 611 778 722 278 500 667 556 833 "
+    "722 778 667 778 722 667 611 722 667 944 667 667 611 278 278 278 469 556 333 556 556 500 556 "
+    "556 278 556 556 222 222 500 222 833 556 556 556 556 333 500 278 556 500 722 500 500 500 334 "
+    "260 334 584"
+)
+WIDTH = {chr(32 + i): int(w) for i, w in enumerate(_WIDTHS.split())}
+WIDTH.update({"–": 556, "—": 1000, "·": 278, "≥": 549, "≤": 549, "×": 584, "°": 400, "µ": 556})
+OTHER = 1000  # anything else (arrows, letters with accents set by a fallback font): one em
+
+
+def text_width(text: str, pt: float, bold: bool = False) -> float:
+    """Width of `text` on one line, mm (bold taken 10 % wider)."""
+    units = sum(WIDTH.get(ch, OTHER) for ch in text)
+    return units / 1000 * pt * PT * (1.1 if bold else 1.0)
+
+
+def lines(text: str, width_mm: float, pt: float, bold: bool = False) -> int:
+    """Lines `text` takes in a column `width_mm` wide at `pt` points: greedy breaks at spaces
+    only (the browser may also break after hyphens, so this never counts too few)."""
+    space = text_width(" ", pt, bold)
+    count, used = 1, 0.0
+    for word in text.split():
+        w = text_width(word, pt, bold)
+        if used and used + space + w > width_mm:
+            count, used = count + 1, 0.0
+        if w > width_mm:  # a word wider than the column: count the lines it would fill
+            count += math.ceil(w / width_mm) - 1
+            w = w % width_mm
+        used += (space if used else 0.0) + w
+    return count
+
+
+class Geometry(NamedTuple):
+    size: str  # CSS @page size
+    width: float  # printable width, mm
+    height: float  # printable height, mm
+    side: float = SIDE  # width of the escalation column, mm
+
+    @property
+    def main(self) -> float:
+        return self.width - self.side - GAP
+
+    @property
+    def check(self) -> float:
+        return self.main - COL_TIME - COL_DONE - COL_VALUE - COL_INIT
+
+
+def geometry(paper: str) -> Geometry:
+    size, w, h = PAPER[paper]
+    return Geometry(size, w - 2 * MARGIN, h - 2 * MARGIN)
+
+
+class Unit(NamedTuple):
+    """A piece of a column that is never split across pages."""
+
+    html: str
+    height: float
+
+
+e = html.escape
+
+
+def _fields(item: ItemLine) -> str:
+    return "".join(f'<span class="f"><span>{e(f)}</span></span>' for f in item.record)
+
+
+def _value_height(item: ItemLine) -> float:
+    if not item.record:
+        return ROW
+    per_line = max(1, int((COL_VALUE - 2 * PAD_X - RULE) / FIELD_W))
+    return max(ROW, math.ceil(len(item.record) / per_line) * (FIELD_H + 0.3) + 2 * PAD_Y)
+
+
+def _time_cell(o: Occurrence, day: date) -> str:
+    label = time_label(o, day)
+    if o.next_day:
+        clock, _, weekday = label.partition(" ")
+        return f'{clock} <span class="nd">{e(weekday)}</span>'
+    return e(label)
+
+
+def _item_unit(item: ItemLine, day: date, shifts: Sequence[Shift], g: Geometry) -> Unit:
+    rows = occurrences(item, shifts)
+    what = (
+        f'{e(item_text(item))} <span class="freq">— {e(frequency(item.times))}</span>'
+        if len(rows) > 1 or item.clock
+        else e(item_text(item))
+    )
+    text = f"{item_text(item)} — {frequency(item.times)}"
+    text_h = lines(text, g.check - 2 * PAD_X, F_CHECK) * lh(F_CHECK) + 2 * PAD_Y + RULE
+    row_h = _value_height(item) + RULE
+    out = []
+    for i, o in enumerate(rows):
+        first = f'<td class="chk" rowspan="{len(rows)}">{what}</td>' if i == 0 else ""
+        label = f"{e(item.text)} at {o.clock}" if o.clock else e(item.text)
+        out.append(
+            f'<tr class="occ" data-shift="{e(o.shift)}">'
+            f'<td class="t{" blank" if not o.clock else ""}">{_time_cell(o, day)}</td>'
+            f"{first}"
+            f'<td class="box"><input type="checkbox" aria-label="{label}"></td>'
+            f'<td class="val">{_fields(item)}</td><td class="ini"></td></tr>'
+        )
+    html_rows = f'<tbody class="item" data-times="{len(rows)}">' + "".join(out) + "</tbody>"
+    return Unit(html_rows, max(len(rows) * row_h, text_h))
+
+
+def _block_units(b: Block, day: date, shifts: Sequence[Shift], g: Geometry) -> list[Unit]:
+    title = e(b.title) + (f' <span class="pos">— {e(b.position)}</span>' if b.position else "")
+    notes = "".join(f'<div class="note">{e(n)}</div>' for n in b.notes)
+    head_h = (
+        lines(f"{b.title} — {b.position}", g.main - 2 * PAD_X, F_HEAD, bold=True) * lh(F_HEAD)
+        + sum(lines(n, g.main - 2 * PAD_X, F_NOTE) * lh(F_NOTE) for n in b.notes)
+        + 2 * PAD_Y
+        + RULE
+    )
+    head = (
+        f'<tbody class="blk"><tr><th colspan="5" scope="rowgroup">{title}{notes}</th></tr></tbody>'
+    )
+    units = [_item_unit(it, day, shifts, g) for it in b.items]
+    for x in b.doses:
+        h = lines(x.text, g.check - 2 * PAD_X, F_CHECK) * lh(F_CHECK) + 2 * PAD_Y + RULE
+        units.append(
+            Unit(
+                f'<tbody class="dose"><tr class="occ">'
+                f'<td class="t{"" if b.time else " blank"}">{e(b.time or "__:__")}</td>'
+                f'<td class="chk">{e(x.text)}</td>'
+                f'<td class="box"><input type="checkbox" aria-label="{e(x.text)}: '
+                f'{_tick(x)}"></td><td class="val tick">{_tick(x)}</td>'
+                f'<td class="ini"></td></tr></tbody>',
+                max(ROW + RULE, h),
+            )
+        )
+    if b.administration:
+        units.append(_administration(g))
+    if not units:
+        return [Unit(head, head_h)]
+    first = units[0]
+    return [Unit(head + first.html, head_h + first.height), *units[1:]]
+
+
+def _administration(g: Geometry) -> Unit:
+    blank = '<span class="ln"></span>'
+    short = '<span class="ln s"></span>'
+    height = (
+        lh(7.5) * 1.1
+        + 3 * FORM_LINE
+        + lines(IDENTITY_CHECK, g.main - 2 * PAD_X, 6.5) * lh(6.5)
+        + 2 * PAD_Y
+        + RULE
+    )
+    return Unit(
+        '<tbody class="adm"><tr><td colspan="5">'
+        "<b>Product administration record</b>"
+        f'<div class="fl">{ADMINISTRATION[0]} {blank} {ADMINISTRATION[1]} {short} '
+        f"{ADMINISTRATION[2]} {short}</div>"
+        f'<div class="idc">{e(IDENTITY_CHECK)}</div>'
+        f'<div class="fl">1st person: name {blank} signature {blank}</div>'
+        f'<div class="fl">2nd person: name {blank} signature {blank}</div>'
+        "</td></tr></tbody>",
+        height,
+    )
+
+
+def _recorded(b: Block) -> bool:
+    """A block with rows in the record table; the others are listed beside it."""
+    return bool(b.items or b.doses or b.administration)
+
+
+def _main_units(page: DaySheet, shifts: Sequence[Shift], g: Geometry) -> list[Unit]:
+    units: list[Unit] = []
+    for b in (*page.windows, *page.today):
+        if _recorded(b):
+            units += _block_units(b, page.date, shifts, g)
+    if not page.windows:
+        text = no_window_line(page)
+        units.append(
+            Unit(
+                f'<tbody class="none"><tr><td colspan="5">{e(text)}</td></tr></tbody>',
+                lines(text, g.main - 2 * PAD_X, F_CHECK) * lh(F_CHECK) + 2 * PAD_Y + RULE + 0.3,
+            )
+        )
+    return units
+
+
+def _side_units(page: DaySheet, g: Geometry) -> list[Unit]:
+    width = g.side - 2.5
+    units: list[Unit] = []
+    for b in (*page.windows, *page.today):
+        if not b.escalation:
+            continue
+        items = []
+        for x in b.escalation:
+            text = f"If {esc_text(x)} → {x.action}{cite(x)}"
+            items.append(
+                Unit(
+                    f"<li><b>If</b> {e(esc_text(x))} → <b>{e(x.action)}</b>{e(cite(x))}</li>",
+                    lines(text, width, F_SIDE) * lh(F_SIDE) + 0.8,
+                )
+            )
+        title_h = lines(b.title, g.side, F_SIDE, bold=True) * lh(F_SIDE) + 0.8
+        units.append(
+            Unit(
+                f'<h3>{e(b.title)}</h3><ul class="esc">{items[0].html}</ul>',
+                title_h + items[0].height,
+            )
+        )
+        units += [Unit(f'<ul class="esc">{x.html}</ul>', x.height) for x in items[1:]]
+    if not units:
+        text = "No escalation criteria for today's steps."
+        units.append(Unit(f'<p class="quiet">{text}</p>', lines(text, g.side, F_SIDE) * lh(F_SIDE)))
+    starting = [b for b in page.today if not _recorded(b)]
+    if starting:
+        names = [b.title + (f" ({b.position})" if b.position else "") for b in starting]
+        notes = [n for b in starting for n in b.notes]
+        text = "Today: " + "; ".join(names) + "".join(f" {n}" for n in notes)
+        units.append(
+            Unit(
+                f'<p class="rem"><b>Today:</b> {e("; ".join(names))}'
+                + "".join(f'<span class="note"> {e(n)}</span>' for n in notes)
+                + "</p>",
+                lines(text, g.side, F_SIDE) * lh(F_SIDE) + 2.0,
+            )
+        )
+    if page.reminders:
+        text = "Reminders: " + "; ".join(page.reminders)
+        units.append(
+            Unit(
+                f'<p class="rem"><b>Reminders:</b> {e("; ".join(page.reminders))}</p>',
+                lines(text, g.side, F_SIDE) * lh(F_SIDE) + 2.0,
+            )
+        )
+    return units
+
+
+SIDE_HEAD_H = lh(F_HEAD) + 1.2
+
+
+def _fill(units: Sequence[Unit], capacity: float) -> list[list[Unit]]:
+    """Greedy: as many whole units on each page as fit (at least one)."""
+    pages: list[list[Unit]] = [[]]
+    used = 0.0
+    for u in units:
+        if pages[-1] and used + u.height > capacity:
+            pages.append([])
+            used = 0.0
+        pages[-1].append(u)
+        used += u.height
+    return pages
+
+
+def paginate(
+    main: Sequence[Unit], side: Sequence[Unit], body: float
+) -> list[tuple[list[Unit], list[Unit]]]:
+    """Cut a day into pages of `body` mm: the record table and the escalation column fill their
+    own pages; the sign-off goes on the last page under at least one unit of content, so the last
+    unit of a column moves to a new page when it and the sign-off do not fit together."""
+    cols = [_fill(main, body - THEAD_H), _fill(side, body - SIDE_HEAD_H)]
+    extra = (THEAD_H, SIDE_HEAD_H)
+
+    def height(k: int, units: list[Unit]) -> float:
+        return sum(u.height for u in units) + (extra[k] if units else 0.0)
+
+    while True:
+        n = max(len(c) for c in cols)
+        for c in cols:
+            c += [[] for _ in range(n - len(c))]
+        over = [
+            k for k, c in enumerate(cols) if len(c[-1]) > 1 and height(k, c[-1]) + SIGN_H > body
+        ]
+        if not over:
+            break
+        for k in over:
+            cols[k].append([cols[k][-1].pop()])
+    return list(zip(cols[0], cols[1], strict=True))
+
+
+def _header(plan: Plan, page: DaySheet, i: int, n: int, pr: Printout, g: Geometry) -> Unit:
+    shifts = plan.protocol.shifts
+    zone = f" ({pr.tz})" if pr.tz else ""
+    l1 = f"D{page.day} · {fmt(page.date)}"
+    l2 = header(plan)
+    l3 = f"Ward record · nursing day {nursing_day(page.date, shifts)}{zone}"
+    width = g.width - LABEL_W - 3.0
+    text_h = (
+        lh(11)
+        + lines(l2, width, 8.5) * lh(8.5)
+        + lines(l3, width, 7.5) * lh(7.5)
+        + lines(plan.protocol.title, width, 7.0) * lh(7.0)
+    )
+    who = identity(plan, pr.include_phi)
+    if who:
+        box = '<div class="label phi">' + "".join(f"<div>{e(x)}</div>" for x in who) + "</div>"
+        box_h = max(LABEL_H, len(who) * lh(9) * 2 + 2)
+    else:
+        box = '<div class="label">Hospital label</div>'
+        box_h = LABEL_H
+    return Unit(
+        '<header class="ph"><div class="who">'
+        f'<div class="l1"><b>{e(l1)}</b><span class="pg">page {i}/{n} of the day</span></div>'
+        f'<div class="l2">{e(l2)}</div><div class="l3">{e(l3)}</div>'
+        f'<div class="l4">{e(plan.protocol.title)}</div></div>{box}</header>',
+        max(text_h, box_h) + 3.0,
+    )
+
+
+def _sign_off(shifts: Sequence[Shift]) -> str:
+    cells = "".join(
+        f"<td><b>{e(x.name)}</b> {x.start}–{x.end}"
+        '<div class="fl">Name <span class="ln"></span> Signature <span class="ln"></span></div>'
+        "</td>"
+        for x in shifts
+    )
+    return (
+        '<div class="sign"><b>Shift sign-off</b> — each shift signs for its rows'
+        f"<table><tr>{cells}</tr></table></div>"
+    )
+
+
+def _css(g: Geometry) -> str:
+    return f"""
+@page {{ size: {g.size}; margin: {MARGIN}mm; }}
+* {{ box-sizing: border-box; }}
+html {{ -webkit-print-color-adjust: exact; }}
+body {{ margin: 0; color: #000; line-height: {LEADING};
+  font-family: "Liberation Sans", Arial, Helvetica, sans-serif; font-size: {F_CHECK}pt; }}
+.page {{ width: {g.width}mm; }}
+.brk {{ break-before: page; page-break-before: always; }}
+header.ph {{ display: flex; justify-content: space-between; align-items: flex-start;
+  border-bottom: 0.4mm solid #000; padding-bottom: 1mm; margin-bottom: 1.5mm; }}
+.who {{ width: {g.width - LABEL_W - 3}mm; }}
+.l1 {{ font-size: 11pt; display: flex; justify-content: space-between; }}
+.l1 .pg {{ font-size: 8pt; font-weight: normal; }}
+.l2 {{ font-size: 8.5pt; }} .l3 {{ font-size: 7.5pt; }} .l4 {{ font-size: 7pt; color: #333; }}
+.label {{ width: {LABEL_W}mm; min-height: {LABEL_H}mm; border: 0.3mm dashed #555;
+  font-size: 6.5pt; color: #555; padding: 1mm; }}
+.label.phi {{ border-style: solid; color: #000; font-size: 9pt; }}
+.body {{ display: flex; justify-content: space-between; align-items: flex-start; }}
+table.rec {{ width: 100%; border-collapse: collapse; table-layout: fixed; }}
+table.rec th, table.rec td {{ border: 0.2mm solid #777; padding: {PAD_Y}mm {PAD_X}mm;
+  vertical-align: top; text-align: left; }}
+table.rec thead th {{ font-size: 6.5pt; height: {THEAD_H}mm; background: #e8e8e8; }}
+tr.occ td {{ height: {ROW}mm; }}
+td.t {{ font-size: 8pt; font-variant-numeric: tabular-nums; white-space: nowrap; }}
+td.t.blank {{ color: #888; }}
+.nd {{ font-size: 6.5pt; }}
+td.chk {{ font-size: {F_CHECK}pt; }}
+.freq {{ color: #444; }}
+td.box {{ text-align: center; }}
+input[type=checkbox] {{ width: 3.4mm; height: 3.4mm; margin: 0.3mm 0 0; }}
+td.tick {{ font-size: 6.5pt; color: #444; }}
+.f {{ display: inline-block; width: {FIELD_W}mm; height: {FIELD_H}mm; margin: 0 0 0.3mm;
+  border-bottom: 0.2mm solid #999; vertical-align: top; }}
+.f span {{ font-size: 5pt; color: #555; line-height: 1; }}
+tbody.blk th {{ font-size: {F_HEAD}pt; background: #f0f0f0; }}
+.pos {{ font-weight: normal; }}
+.note {{ font-size: {F_NOTE}pt; font-weight: normal; }}
+tbody.adm td {{ font-size: 7.5pt; }}
+.fl {{ height: {FORM_LINE}mm; padding-top: 1.2mm; }}
+.idc {{ font-size: 6.5pt; }}
+.ln {{ display: inline-block; width: 36mm; border-bottom: 0.2mm solid #000; }}
+.ln.s {{ width: 16mm; }}
+aside.side {{ font-size: {F_SIDE}pt; }}
+aside h2 {{ font-size: {F_HEAD}pt; margin: 0 0 1.2mm; background: #e8e8e8; padding: 0 1mm; }}
+aside h3 {{ font-size: {F_SIDE}pt; margin: 0.8mm 0 0; }}
+ul.esc {{ margin: 0; padding: 0 0 0 2.5mm; }}
+ul.esc li {{ margin: 0 0 0.8mm; }}
+.rem {{ margin: 2mm 0 0; }} .quiet {{ margin: 0; color: #444; }}
+.sign {{ margin-top: 1.5mm; height: {SIGN_H - 1.5}mm; font-size: 7.5pt; }}
+.sign table {{ width: 100%; border-collapse: collapse; table-layout: fixed; }}
+.sign td {{ border: 0.2mm solid #777; padding: 0.5mm 1mm; vertical-align: top; }}
+.sign .ln {{ width: 34%; }}
+footer.stamp {{ font-size: {F_STAMP}pt; color: #333; border-top: 0.2mm solid #999;
+  margin-top: 1.5mm; }}
+@media screen {{
+  body {{ background: #ccc; }}
+  .page {{ background: #fff; margin: 6mm auto; padding: {MARGIN}mm;
+    width: {g.width + 2 * MARGIN}mm; min-height: {g.height + 2 * MARGIN}mm; }}
+}}
+"""
+
+
+THEAD = (
+    f'<thead><tr><th class="t" style="width:{COL_TIME}mm">Time</th><th>Check</th>'
+    f'<th style="width:{COL_DONE}mm">✓</th><th style="width:{COL_VALUE}mm">Value</th>'
+    f'<th style="width:{COL_INIT}mm">Initials</th></tr></thead>'
+)
+
+
+def _layout(
+    page: DaySheet, shifts: Sequence[Shift], g: Geometry, body: float
+) -> tuple[Geometry, list[tuple[list[Unit], list[Unit]]]]:
+    """The day cut into pages, with the escalation column at its usual width unless another
+    width saves a page (a long escalation column beside a short table, or the reverse)."""
+    best: tuple[Geometry, list[tuple[list[Unit], list[Unit]]]] | None = None
+    for side in SIDES:
+        option = g._replace(side=side)
+        cut = paginate(_main_units(page, shifts, option), _side_units(page, option), body)
+        if best is None or len(cut) < len(best[1]):
+            best = (option, cut)
+    assert best is not None  # noqa: S101 - SIDES is not empty
+    return best
+
+
+def booklet(plan: Plan, pages: list[DaySheet], pr: Printout) -> str:
+    g = geometry(pr.paper)
+    shifts = plan.protocol.shifts
+    audit = stamp(plan, pr)
+    audit_h = lines(audit, g.width, F_STAMP) * lh(F_STAMP) + 1.8
+    title = f"Ward sheets · {header(plan)}"
+    out = [
+        "<!DOCTYPE html>",
+        '<html lang="en">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f"<title>{e(title)}</title>",
+        f"<style>{_css(g)}</style>",
+        "</head>",
+        "<body>",
+    ]
+    first = True
+    for page in pages:
+        probe = _header(plan, page, 1, 1, pr, g)
+        body = g.height - SAFETY - probe.height - audit_h
+        g, cut = _layout(page, shifts, g, body)
+        out.append(f'<section class="day" data-day="{page.day}" data-pages="{len(cut)}">')
+        for i, (main, side) in enumerate(cut, start=1):
+            cls = "page" if first else "page brk"
+            first = False
+            out.append(f'<div class="{cls}" data-page="{i}">')
+            out.append(_header(plan, page, i, len(cut), pr, g).html)
+            est_main = sum(u.height for u in main) + (THEAD_H if main else 0.0)
+            est_side = sum(u.height for u in side) + (SIDE_HEAD_H if side else 0.0)
+            out.append(
+                f'<div class="body" data-mm="{max(est_main, est_side):.1f}" '
+                f'data-main-mm="{est_main:.1f}" data-side-mm="{est_side:.1f}">'
+                f'<div class="main" style="width:{g.main:g}mm">'
+            )
+            if main:
+                out.append(f'<table class="rec">{THEAD}{"".join(u.html for u in main)}</table>')
+            out.append(f'</div><aside class="side" style="width:{g.side:g}mm">')
+            if side:
+                more = " (continued)" if i > 1 else ""
+                out.append(f"<h2>Call if — escalation criteria{more}</h2>")
+                out += [u.html for u in side]
+            out.append("</aside></div>")
+            if i == len(cut):
+                out.append(_sign_off(shifts))
+            out.append(f'<footer class="stamp">{e(audit)}</footer>')
+            out.append("</div>")
+        out.append("</section>")
+    out += ["</body>", "</html>"]
+    return "\n".join(out) + "\n"

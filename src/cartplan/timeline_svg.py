@@ -1,0 +1,439 @@
+"""The plan as a picture: one self-contained HTML page with an inline SVG Gantt chart.
+
+Lanes are the pathway's stages in order (washout, apheresis, manufacturing, release,
+lymphodepletion, infusion, monitoring, follow-up, other), one row per step inside its lane. Spans
+are bars, single days diamonds, monitoring windows hatched and lighter; the axis counts dates and
+D-days; weekends and the site's holidays and closures (the work calendar the plan was solved
+with) are shaded; a red line marks today and a dark line D0. The chart covers the first 60 days
+from the plan start (longer when D0 + 14 lies further out) and prints on one landscape page;
+steps that start later are listed in a follow-up strip below it, in date order.
+
+Every step is drawn by exactly one shape carrying `data-step` with a <title> and <desc>; the
+<svg> has role="img" and is labelled by its own title and a text summary. No scripts, no fonts,
+images or styles fetched: the page works offline and from a file.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date, timedelta
+
+from cartplan.dates import fmt
+from cartplan.engine import Event, Plan
+from cartplan.protocol import Stage
+from cartplan.render import ASSUMPTION_NOTE, span_label, step_label, time_text
+
+WINDOW = 60  # days from the plan start drawn to scale
+AFTER_D0 = 14  # the chart reaches at least D0 + 14 (the acute monitoring)
+W = 281.0  # drawing width, mm (A4 landscape less 8 mm margins)
+LANE = 26.0  # left column: lane (stage) names
+LABELS = 75.0  # lane names and step titles
+X0, X1 = LABELS + 2.0, W - 2.0
+AXIS = 13.0
+ROW = 5.0
+FONT = 2.6  # mm (about 7.4 pt)
+
+STAGE_ORDER = [
+    Stage.washout,
+    Stage.apheresis,
+    Stage.manufacturing,
+    Stage.release,
+    Stage.lymphodepletion,
+    Stage.infusion,
+    Stage.monitoring,
+    Stage.follow_up,
+    Stage.other,
+]
+COLOUR = {
+    Stage.washout: "#8c6d31",
+    Stage.apheresis: "#1f77b4",
+    Stage.manufacturing: "#6b4c9a",
+    Stage.release: "#2ca02c",
+    Stage.lymphodepletion: "#d35400",
+    Stage.infusion: "#b00020",
+    Stage.monitoring: "#c2185b",
+    Stage.follow_up: "#00796b",
+    Stage.other: "#555555",
+}
+LANE_NAME = {s: s.value.replace("-", " ").capitalize() for s in STAGE_ORDER}
+
+e = html.escape
+
+
+def _n(x: float) -> str:
+    return f"{x:.2f}".rstrip("0").rstrip(".")
+
+
+def _when(ev: Event) -> str:
+    dates = fmt(ev.start) if ev.start == ev.end else f"{fmt(ev.start)} – {fmt(ev.end)}"
+    timed = f", {time_text(ev)}" if ev.time else ""
+    return f"{span_label(ev, '–')} · {dates}{timed}"
+
+
+def _short(d: date) -> str:
+    return d.strftime("%d %b").lstrip("0")
+
+
+class _Chart:
+    def __init__(self, plan: Plan, today: date | None) -> None:
+        self.plan = plan
+        self.today = today
+        days = max(WINDOW, (plan.day0 - plan.start).days + AFTER_D0 + 1)
+        self.first = plan.start
+        self.last = plan.start + timedelta(days=days - 1)
+        self.days = days
+        self.dx = (X1 - X0) / days
+        self.ids = 0
+
+    def x(self, d: date) -> float:
+        return X0 + (d - self.first).days * self.dx
+
+    def next_id(self) -> str:
+        self.ids += 1
+        return f"ev{self.ids}"
+
+    def shape(self, ev: Event, body: str, tag: str) -> str:
+        """One shape for one step: data-step, role, title and description."""
+        ident = self.next_id()
+        notes = "; ".join(ev.notes)
+        desc = f"{ev.step.stage.value}; teams: {', '.join(ev.step.teams)}"
+        desc += f"; {notes}" if notes else ""
+        return (
+            f'<{tag} data-step="{e(ev.step.id)}" role="img" aria-labelledby="{ident}" {body}>'
+            f'<title id="{ident}">{e(ev.step.title)}: {e(_when(ev))}</title>'
+            f"<desc>{e(desc)}</desc></{tag}>"
+        )
+
+
+def _diamond(cx: float, cy: float, r: float) -> str:
+    points = [(cx, cy - r), (cx + r, cy), (cx, cy + r), (cx - r, cy)]
+    return 'points="' + " ".join(f"{_n(a)},{_n(b)}" for a, b in points) + '"'
+
+
+def page(plan: Plan, today: date | None, printed: str) -> str:
+    """The HTML page: heading, the chart, a legend, and the events as a table for screens."""
+    c = _Chart(plan, today)
+    main = [ev for ev in plan.events if ev.start <= c.last]
+    later = [ev for ev in plan.events if ev.start > c.last]
+    lanes = [(s, [ev for ev in main if ev.step.stage is s]) for s in STAGE_ORDER]
+    lanes = [(s, evs) for s, evs in lanes if evs]
+    rows = sum(len(evs) for _, evs in lanes)
+    lane_gap = 1.2
+    top = AXIS
+    chart_h = rows * ROW + lane_gap * len(lanes)
+    strip_cols = 4
+    strip_rows = -(-len(later) // strip_cols)
+    strip_h = (8.0 + strip_rows * 8.0) if later else 0.0
+    legend_y = top + chart_h + 3.0 + strip_h
+    height = legend_y + 14.0
+    p = plan.protocol
+    who = plan.patient.label if plan.patient is not None else "no patient label"
+    title = f"Timeline · {who} · {p.id} v{p.version}"
+    summary = (
+        f"{len(plan.events)} steps from {fmt(plan.start)}; infusion D0 on {fmt(plan.day0)}. "
+        + " ".join(f"{ev.step.title}: {_when(ev)}." for ev in plan.events)
+    )
+    out = [
+        f'<svg role="img" aria-labelledby="tl-title tl-desc" viewBox="0 0 {_n(W)} {_n(height)}" '
+        f'width="{_n(W)}mm" height="{_n(height)}mm" class="chart">',
+        f'<title id="tl-title">{e(title)}</title>',
+        f'<desc id="tl-desc">{e(summary)}</desc>',
+        "<defs>",
+        '<pattern id="watch" patternUnits="userSpaceOnUse" width="1.4" height="1.4" '
+        'patternTransform="rotate(45)"><rect width="1.4" height="1.4" fill="#f8d7e6"/>'
+        f'<rect width="0.6" height="1.4" fill="{COLOUR[Stage.monitoring]}"/></pattern>',
+        '<pattern id="closed" patternUnits="userSpaceOnUse" width="1.2" height="1.2" '
+        'patternTransform="rotate(-45)"><rect width="1.2" height="1.2" fill="#fde9c8"/>'
+        '<rect width="0.35" height="1.2" fill="#e0a040"/></pattern>',
+        "</defs>",
+    ]
+    out += _days(c, top, chart_h)
+    y = top
+    for stage, evs in lanes:
+        band = len(evs) * ROW
+        out.append(
+            f'<rect x="0" y="{_n(y)}" width="{_n(LABELS)}" height="{_n(band)}" '
+            f'fill="{COLOUR[stage]}" fill-opacity="0.08"/>'
+        )
+        out.append(
+            f'<text x="1" y="{_n(y + ROW / 2 + 0.8)}" class="lane" fill="{COLOUR[stage]}">'
+            f"{e(LANE_NAME[stage].upper())}</text>"
+        )
+        for i, ev in enumerate(evs):
+            out += _row(c, ev, y + i * ROW)
+        y += band + lane_gap
+        out.append(
+            f'<line x1="0" x2="{_n(W)}" y1="{_n(y - lane_gap / 2)}" y2="{_n(y - lane_gap / 2)}" '
+            'stroke="#bbb" stroke-width="0.15"/>'
+        )
+    out += _lines(c, top, chart_h)
+    if later:
+        out += _strip(c, later, top + chart_h + 3.0, strip_cols)
+    out += _legend(c, plan, legend_y)
+    out.append("</svg>")
+    head = [
+        f"Start {fmt(plan.start)} · D0 infusion {fmt(plan.day0)}",
+        f"chart {fmt(c.first)} – {fmt(c.last)}",
+    ]
+    if today is not None:
+        head.append(f"today {fmt(today)}")
+    head.append(printed)
+    return _document(title, head, "\n".join(out), _table(plan), plan)
+
+
+def _days(c: _Chart, top: float, chart_h: float) -> list[str]:
+    """Closed days shaded, the date and D-day axis."""
+    out = []
+    calendar = c.plan.calendar
+    for i in range(c.days):
+        d = c.first + timedelta(days=i)
+        why = calendar.closed(d) if calendar is not None else None
+        if why is None:
+            continue
+        fill = "#ececec" if why == "weekend" else "url(#closed)"
+        out.append(
+            f'<rect class="closed" x="{_n(c.x(d))}" y="{_n(top)}" width="{_n(c.dx)}" '
+            f'height="{_n(chart_h)}" fill="{fill}"><title>{e(fmt(d))}: {e(why)}</title></rect>'
+        )
+    last_label = -100.0
+    for i in range(c.days + 1):
+        d = c.first + timedelta(days=i)
+        x = c.x(d)
+        if d.weekday() == 0 or i == 0:
+            out.append(
+                f'<line x1="{_n(x)}" x2="{_n(x)}" y1="{_n(top - 6)}" y2="{_n(top + chart_h)}" '
+                'stroke="#999" stroke-width="0.12"/>'
+            )
+            if i < c.days and x < X1 - 12 and x - last_label > 11:
+                last_label = x
+                out.append(
+                    f'<text x="{_n(x + 0.5)}" y="{_n(top - 7.5)}" class="axis">'
+                    f"{e(d.strftime('%a'))} {e(_short(d))}</text>"
+                )
+        rel = (d - c.plan.day0).days
+        if rel % 7 == 0 and i < c.days:
+            cx = x + c.dx / 2
+            weight = ' font-weight="bold"' if rel == 0 else ""
+            out.append(
+                f'<text x="{_n(cx)}" y="{_n(top - 2.2)}" class="axis dday" '
+                f'text-anchor="middle"{weight}>D{rel}</text>'
+            )
+    if c.first.day < 24:  # the first month is named unless the next one starts within a week
+        out.append(
+            f'<text x="{_n(X0)}" y="{_n(top - 10.5)}" class="axis month">'
+            f"{e(c.first.strftime('%B %Y'))}</text>"
+        )
+    for i in range(1, c.days):
+        d = c.first + timedelta(days=i)
+        if d.day == 1:
+            out.append(
+                f'<text x="{_n(c.x(d) + 0.5)}" y="{_n(top - 10.5)}" class="axis month">'
+                f"{e(d.strftime('%B %Y'))}</text>"
+            )
+    return out
+
+
+def _row(c: _Chart, ev: Event, y: float) -> list[str]:
+    colour = COLOUR[ev.step.stage]
+    label_y = y + ROW / 2 + 0.9
+    title = step_label(ev)
+    out = [
+        f'<text x="{_n(LANE)}" y="{_n(label_y)}" class="step">'
+        f"{e(_fit(title, LABELS - LANE - 1))}</text>"
+    ]
+    mid = y + ROW / 2
+    start_x = c.x(ev.start)
+    clipped = ev.end > c.last
+    if ev.start == ev.end:
+        cx = start_x + c.dx / 2
+        r = 1.9 if ev.step.day0 else 1.4
+        body = f'{_diamond(cx, mid, r)} fill="{colour}"'
+        out.append(c.shape(ev, body, "polygon"))
+        end_x = cx + r
+    else:
+        end_x = c.x(min(ev.end, c.last) + timedelta(days=1))
+        h = ROW * 0.62
+        if ev.step.stage is Stage.monitoring:
+            paint = f'fill="url(#watch)" fill-opacity="0.85" stroke="{colour}" stroke-width="0.2"'
+        else:
+            paint = f'fill="{colour}" fill-opacity="0.85"'
+        body = (
+            f'x="{_n(start_x)}" y="{_n(mid - h / 2)}" width="{_n(end_x - start_x)}" '
+            f'height="{_n(h)}" rx="0.7" {paint}'
+        )
+        out.append(c.shape(ev, body, "rect"))
+        if clipped:
+            out.append(
+                f'<polygon points="{_n(end_x)},{_n(mid - 1.6)} {_n(end_x + 1.6)},{_n(mid)} '
+                f'{_n(end_x)},{_n(mid + 1.6)}" fill="{colour}"/>'
+            )
+            end_x += 1.6
+    text = _when(ev) if not clipped else f"{span_label(ev, '–')} · until {fmt(ev.end)} →"
+    width = _text_w(text)
+    if end_x + 1 + width <= X1:
+        out.append(f'<text x="{_n(end_x + 1)}" y="{_n(label_y)}" class="bar">{e(text)}</text>')
+    else:
+        out.append(
+            f'<text x="{_n(start_x - 1)}" y="{_n(label_y)}" class="bar" text-anchor="end">'
+            f"{e(text)}</text>"
+        )
+    return out
+
+
+def _text_w(text: str) -> float:
+    return len(text) * FONT * 0.5
+
+
+def _fit(text: str, width: float) -> str:
+    limit = int(width / (FONT * 0.52))
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _lines(c: _Chart, top: float, chart_h: float) -> list[str]:
+    out = []
+    x0 = c.x(c.plan.day0) + c.dx / 2
+    out.append(
+        f'<line class="d0" x1="{_n(x0)}" x2="{_n(x0)}" y1="{_n(top - 1)}" '
+        f'y2="{_n(top + chart_h)}" stroke="#b00020" stroke-width="0.35"/>'
+    )
+    if c.today is not None and c.first <= c.today <= c.last:
+        xt = c.x(c.today) + c.dx / 2
+        out.append(
+            f'<line class="today" x1="{_n(xt)}" x2="{_n(xt)}" y1="{_n(top - 1)}" '
+            f'y2="{_n(top + chart_h)}" stroke="#e00000" stroke-width="0.35" '
+            'stroke-dasharray="1.2 0.8"><title>today</title></line>'
+        )
+        out.append(
+            f'<text x="{_n(xt + 0.6)}" y="{_n(top + chart_h - 0.8)}" class="today">today</text>'
+        )
+    return out
+
+
+def _strip(c: _Chart, later: list[Event], y: float, cols: int) -> list[str]:
+    """Steps that start after the chart, in date order, as marks with their dates."""
+    out = [
+        f'<text x="0" y="{_n(y + 3)}" class="lane">LATER: {len(later)} STEPS AFTER '
+        f"{e(fmt(c.last).upper())}</text>"
+    ]
+    width = W / cols
+    for i, ev in enumerate(later):
+        col, row = i % cols, i // cols
+        x = col * width + 2.5
+        yy = y + 8.0 + row * 8.0
+        colour = COLOUR[ev.step.stage]
+        if ev.start == ev.end:
+            body = f'{_diamond(x, yy - 1.2, 1.3)} fill="{colour}"'
+            out.append(c.shape(ev, body, "polygon"))
+        else:
+            body = f'x="{_n(x - 1.5)}" y="{_n(yy - 2.2)}" width="3" height="2" rx="0.4" ' + (
+                f'fill="url(#watch)" stroke="{colour}" stroke-width="0.2"'
+                if ev.step.stage is Stage.monitoring
+                else f'fill="{colour}"'
+            )
+            out.append(c.shape(ev, body, "rect"))
+        out.append(
+            f'<text x="{_n(x + 2.8)}" y="{_n(yy - 0.5)}" class="step">'
+            f"{e(_fit(step_label(ev), width - 6))}</text>"
+        )
+        out.append(f'<text x="{_n(x + 2.8)}" y="{_n(yy + 2.4)}" class="bar">{e(_when(ev))}</text>')
+    return out
+
+
+def _legend(c: _Chart, plan: Plan, y: float) -> list[str]:
+    stages = [s for s in STAGE_ORDER if any(ev.step.stage is s for ev in plan.events)]
+    out = [f'<g class="legend" transform="translate(0 {_n(y)})">']
+    x = 0.0
+    for s in stages:
+        if s is Stage.monitoring:
+            swatch = (
+                f'<rect x="{_n(x)}" y="0" width="5" height="2.6" fill="url(#watch)" '
+                f'stroke="{COLOUR[s]}" stroke-width="0.2"/>'
+            )
+        else:
+            swatch = f'<rect x="{_n(x)}" y="0" width="5" height="2.6" fill="{COLOUR[s]}"/>'
+        name = LANE_NAME[s] + (" window (hatched)" if s is Stage.monitoring else "")
+        out.append(swatch + f'<text x="{_n(x + 6)}" y="2.3" class="bar">{e(name)}</text>')
+        x += 8 + _text_w(name)
+    y2 = 5.5
+    items = [
+        (f'<polygon {_diamond(2.5, y2 + 1.3, 1.3)} fill="#555"/>', "single day"),
+        (
+            f'<rect x="0" y="{_n(y2)}" width="5" height="2.6" fill="#ececec" stroke="#bbb" '
+            'stroke-width="0.1"/>',
+            "weekend",
+        ),
+        (
+            f'<rect x="0" y="{_n(y2)}" width="5" height="2.6" fill="url(#closed)"/>',
+            "holiday or site closure",
+        ),
+        (
+            f'<line x1="2.5" x2="2.5" y1="{_n(y2 - 0.4)}" y2="{_n(y2 + 3)}" stroke="#b00020" '
+            'stroke-width="0.35"/>',
+            "D0 infusion",
+        ),
+        (
+            f'<line x1="2.5" x2="2.5" y1="{_n(y2 - 0.4)}" y2="{_n(y2 + 3)}" stroke="#e00000" '
+            'stroke-width="0.35" stroke-dasharray="1.2 0.8"/>',
+            "today",
+        ),
+    ]
+    x = 0.0
+    for shape, name in items:
+        out.append(f'<g transform="translate({_n(x)} 0)">{shape}</g>')
+        out.append(f'<text x="{_n(x + 6)}" y="{_n(y2 + 2.3)}" class="bar">{e(name)}</text>')
+        x += 9 + _text_w(name)
+    if c.today is not None and not c.first <= c.today <= c.last:
+        where = "before" if c.today < c.first else "after"
+        note = f"today ({fmt(c.today)}) is {where} the chart"
+        out.append(f'<text x="{_n(x)}" y="{_n(y2 + 2.3)}" class="bar">{e(note)}</text>')
+        x += _text_w(note) + 3
+    note = ASSUMPTION_NOTE.format(plan.protocol.id)
+    out.append(f'<text x="0" y="{_n(y2 + 6.8)}" class="note">{e(note)}</text>')
+    out.append("</g>")
+    return out
+
+
+def _table(plan: Plan) -> str:
+    rows = "".join(
+        f"<tr><td>{e(_when(ev))}</td><td>{e(step_label(ev))}</td>"
+        f"<td>{e(ev.step.stage.value)}</td><td>{e(', '.join(ev.step.teams))}</td></tr>"
+        for ev in plan.events
+    )
+    return (
+        '<details class="events"><summary>The steps as a table</summary>'
+        "<table><thead><tr><th>When</th><th>Step</th><th>Stage</th><th>Teams</th></tr></thead>"
+        f"<tbody>{rows}</tbody></table></details>"
+    )
+
+
+CSS = """
+@page { size: landscape; margin: 8mm; }
+body { margin: 0; font-family: "Liberation Sans", Arial, Helvetica, sans-serif; color: #000;
+  -webkit-print-color-adjust: exact; }
+h1 { font-size: 13pt; margin: 0 0 1mm; }
+p.meta { font-size: 8pt; margin: 0 0 2mm; color: #333; }
+p.warn { font-size: 7.5pt; margin: 0 0 1.5mm; color: #8a1c00; }
+svg.chart { display: block; width: 100%; height: auto; max-height: 168mm; }
+svg text { font-family: "Liberation Sans", Arial, Helvetica, sans-serif; }
+.axis { font-size: 2.3px; fill: #333; } .dday { fill: #000; } .month { font-weight: bold; }
+.lane { font-size: 1.9px; font-weight: bold; }
+.step { font-size: 2.6px; } .bar { font-size: 2.3px; fill: #222; }
+.today { font-size: 2.2px; fill: #e00000; } .note { font-size: 2.1px; fill: #444; }
+details.events { font-size: 9pt; margin-top: 4mm; }
+details.events table { border-collapse: collapse; }
+details.events td, details.events th { border: 1px solid #ccc; padding: 1px 4px; text-align: left; }
+@media print { details.events { display: none; } }
+@media screen { body { margin: 12px; } svg.chart { max-width: 1400px; } }
+"""
+
+
+def _document(title: str, head: list[str], svg: str, table: str, plan: Plan) -> str:
+    warnings = "".join(f'<p class="warn">Warning: {e(w)}</p>' for w in plan.warnings)
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f"<title>{e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
+        f"<h1>{e(title)}</h1>\n"
+        f'<p class="meta">{e(" · ".join(head))}</p>\n'
+        f"{warnings}\n{svg}\n{table}\n</body>\n</html>\n"
+    )
