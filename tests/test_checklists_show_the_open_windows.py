@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from cartplan import library
@@ -25,10 +27,12 @@ def test_day_5_has_crs_and_icans_checks_with_frequencies(run: Run, pid: str) -> 
     assert "* CRS watch — day 6 of 15" in out
     assert "* ICANS watch — day 6 of 15" in out
     assert "every 4 h (6×/day)" in out
-    vitals = out.split("every 4 h (6×/day)", 1)[1].splitlines()[1:7]
-    times = [line.split()[0] for line in vitals]
+    # the item's rows run to the next line indented 4 or less; a row's value fields may
+    # continue on a line of their own (indented 8)
+    vitals = re.split(r"\n {0,4}\S", out.split("every 4 h (6×/day)", 1)[1], maxsplit=1)[0]
+    times = re.findall(r"^ {6}(\d\d:\d\d)(?: \w{3})? +\[ \]", vitals, re.MULTILINE)
     assert times == ["06:00", "10:00", "14:00", "18:00", "22:00", "02:00"]  # one row each
-    assert all("[ ]" in line for line in vitals)
+    assert vitals.count("[ ]") == 6 and vitals.count("SpO2 % ______") == 6
     # no age known: each score names the ages it is for
     assert "ICE score (10 points) and level of consciousness (age ≥ 13) — twice daily" in out
     assert "CAPD score (Cornell Assessment of Pediatric Delirium)" in out
