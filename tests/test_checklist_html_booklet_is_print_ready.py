@@ -1,10 +1,12 @@
 """--format html is one well-formed, self-contained booklet. Printed through headless Chromium it
 has exactly one A4 or Letter page per day for a typical day (lupus-flucy D-5..D14: 20 pages),
 every page naming patient, date and D-day; a day too long for a page repeats its header with
-"page i/n" and never leaves the sign-off alone on a page."""
+"page i/n" and never leaves the sign-off alone on a page. The heights cartplan cuts pages by are
+never less than Chromium lays out, and not so much more that pages are cut early."""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from datetime import date, timedelta
@@ -18,7 +20,7 @@ from cartplan import library
 from cartplan.dates import fmt
 
 from tests.conftest import FIXTURES, TODAY, Run
-from tests.print_tools import pdf_info, pdf_pages, pdf_text, print_pdf
+from tests.print_tools import dump_dom, pdf_info, pdf_pages, pdf_text, print_pdf
 
 VOID = {"meta", "input", "br", "img", "link"}
 STANDARD = str(FIXTURES / "patients" / "standard.yaml")
@@ -145,6 +147,48 @@ def test_minus_5_to_14_prints_as_20_pages_each_naming_patient_date_and_d_day(
         assert "page 1/1 of the day" in text
         assert "Shift sign-off" in text and "cartplan " in text
     assert doc.count('data-pages="1"') == 20
+
+
+# Run in a copy of a booklet: per page, the estimated and the laid-out height (mm) of the record
+# table and of the escalation column (the booklet itself has no scripts).
+MEASURE = """<script>
+const mm = px => px * 25.4 / 96;
+const size = (b, s) => { const x = b.querySelector(s); return x ? mm(x.getBoundingClientRect().height) : 0; };
+const rows = [...document.querySelectorAll("div.body")].map(b => [
+  +b.dataset.mainMm, size(b, "table.rec"), +b.dataset.sideMm, size(b, "aside.side")]);
+const out = document.createElement("pre");
+out.id = "measured";
+out.textContent = JSON.stringify(rows);
+document.body.append(out);
+</script>"""
+
+
+def laid_out(page: Path) -> list[list[float]]:
+    probe = page.with_name(f"{page.stem}-measured.html")
+    probe.write_text(page.read_text(encoding="utf-8").replace("</body>", MEASURE + "</body>"))
+    found = re.search(r'<pre id="measured">(.*?)</pre>', dump_dom(probe), re.DOTALL)
+    assert found, "the measuring script did not run"
+    rows: list[list[float]] = json.loads(html.unescape(found.group(1)))
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("protocol", "paper", "days"),
+    [("lupus-flucy", "a4", ("-5", "14")), ("lupus-flucy", "letter", ("-5", "14")),
+     (WARD, "letter", ("0", "1"))],
+)  # fmt: skip
+def test_estimated_heights_hold_in_chromium(
+    run: Run, tmp_path: Path, protocol: str, paper: str, days: tuple[str, str]
+) -> None:
+    page = tmp_path / "booklet.html"
+    base = ("-p", protocol, "--start", "2025-05-01", "--patient", STANDARD, "--paper", paper)
+    booklet(run, page, *base, "--from", days[0], "--to", days[1])
+    pages = laid_out(page)
+    assert len(pages) == page.read_text(encoding="utf-8").count('<div class="page')
+    for i, (est_main, main, est_side, side) in enumerate(pages, start=1):
+        for est, real in ((est_main, main), (est_side, side)):
+            assert real <= est, f"page {i}: laid out {real:.1f} mm, estimated {est:.1f} mm"
+            assert est <= real * 1.05 + 2.5, f"page {i}: estimated {est:.1f} mm for {real:.1f} mm"
 
 
 def test_a_day_too_long_for_one_page_repeats_its_header(run: Run, tmp_path: Path) -> None:

@@ -6,13 +6,18 @@ Pages are cut here, not by the browser, so the header can say "page 2/3" and a p
 only the sign-off. Heights are estimated from the text (characters per line of the column at its
 font size, with the average character width of Arial / Liberation Sans taken a little wide) and
 the fixed row heights of the stylesheet below; the tests print booklets through headless
-Chromium and compare its page count with the one promised here.
+Chromium and compare its page count with the one promised here, and its laid-out heights of the
+record table and the escalation column with the estimates (never less, at most a little more).
 
 Layout of a page: header with a box for the hospital label (or name, MRN and birth date with
---include-phi); the record table (time, check, box, value fields, initials; one row per
-occurrence) beside a column of escalation criteria and reminders; the shift sign-off at the foot
-of the day's last page; the audit stamp at the foot of every page. Self-contained: no scripts,
-no fonts or images fetched.
+--include-phi); the record table beside a column of escalation criteria and reminders; the shift
+sign-off at the foot of the day's last page; the audit stamp at the foot of every page.
+Self-contained: no scripts, no fonts or images fetched.
+
+The record table has one row per occurrence: time, box, check, values, initials. The values an
+item records sit side by side in one row, each in its own small labelled cell (label above, room
+to write below), so a row of vital signs is one line of the table; an item with nothing to record
+lets its text run across the value column, and a multi-row item's text spans its rows.
 """
 
 from __future__ import annotations
@@ -48,7 +53,7 @@ from cartplan.facts import ItemLine, frequency
 from cartplan.protocol import Shift
 
 PAPER = {"a4": ("A4", 210.0, 297.0), "letter": ("letter", 215.9, 279.4)}
-MARGIN = 9.0  # mm, all four sides
+MARGIN = 8.0  # mm, all four sides
 SAFETY = 3.0  # mm of every page left empty against estimation error
 PT = 25.4 / 72  # mm per point
 LEADING = 1.25  # line-height of every text in the stylesheet
@@ -56,14 +61,15 @@ LEADING = 1.25  # line-height of every text in the stylesheet
 # Sizes in mm and points, shared by the stylesheet and the height estimates.
 SIDE = 58.0  # escalation column; wider (up to 74) on a day that would otherwise need two pages
 SIDES = (58.0, 62.0, 66.0, 70.0, 74.0, 54.0, 50.0)
-GAP = 4.0  # between record table and escalation column
+GAP = 3.0  # between record table and escalation column
 LABEL_W, LABEL_H = 58.0, 20.0  # hospital label box
-ROW = 5.5  # one occurrence row: room to write a value and initials
+ROW = 6.0  # one occurrence row: room to write a value and initials
 RULE = 0.4  # the borders a table row adds to its cells' height
-COL_TIME, COL_DONE, COL_VALUE, COL_INIT = 14.5, 6.0, 37.0, 12.0
-FIELD_W, FIELD_H = 11.4, 4.6  # one labelled value field
+COL_TIME, COL_DONE, COL_VALUE, COL_INIT = 14.0, 5.5, 58.0, 10.0
+FIELD_MIN = 10.0  # narrowest value cell: room for a handwritten "120/80"
+FIELD_PAD = 0.6  # left padding of a value cell's label (and as much again on its right)
 PAD_Y, PAD_X = 0.5, 0.8  # cell padding
-F_CHECK, F_HEAD, F_NOTE, F_SIDE, F_STAMP = 7.5, 8.0, 6.5, 7.0, 6.0
+F_CHECK, F_HEAD, F_NOTE, F_SIDE, F_STAMP, F_FIELD = 7.5, 8.0, 6.5, 7.0, 6.0, 5.0
 SIGN_H = 15.5  # shift sign-off block, with its top margin
 FORM_LINE = 5.2  # one line of a form to fill in (name, signature)
 THEAD_H = 5.2
@@ -122,6 +128,8 @@ class Geometry(NamedTuple):
 
     @property
     def check(self) -> float:
+        """The check column beside a value column; an item without values also has the value
+        column's width (its text spans both)."""
         return self.main - COL_TIME - COL_DONE - COL_VALUE - COL_INIT
 
 
@@ -140,15 +148,31 @@ class Unit(NamedTuple):
 e = html.escape
 
 
+def _field_basis(item: ItemLine) -> float:
+    """Width every value cell of the item starts from, mm: at least FIELD_MIN, and its widest
+    label on one line (a label wider than the column is cut); the cells of a line then share
+    what is left of the column."""
+    widest = max(text_width(f, F_FIELD) for f in item.record)
+    return min(COL_VALUE - 1.0, max(FIELD_MIN, math.ceil((widest + 2 * FIELD_PAD) * 2) / 2))
+
+
+def _field_lines(item: ItemLine) -> int:
+    """Lines of value cells in one row of the item: one when they fit across the column."""
+    per_line = max(1, int((COL_VALUE - RULE) / _field_basis(item)))
+    return math.ceil(len(item.record) / per_line)
+
+
 def _fields(item: ItemLine) -> str:
-    return "".join(f'<span class="f"><span>{e(f)}</span></span>' for f in item.record)
+    basis = _field_basis(item)
+    style = f' style="flex-basis:{basis:g}mm"' if basis > FIELD_MIN else ""
+    cells = "".join(f'<span class="f"{style}><span>{e(f)}</span></span>' for f in item.record)
+    wrap = " wrap" if _field_lines(item) > 1 else ""  # rules between the lines of cells
+    return f'<div class="fs{wrap}">{cells}</div>'
 
 
 def _value_height(item: ItemLine) -> float:
-    if not item.record:
-        return ROW
-    per_line = max(1, int((COL_VALUE - 2 * PAD_X - RULE) / FIELD_W))
-    return max(ROW, math.ceil(len(item.record) / per_line) * (FIELD_H + 0.3) + 2 * PAD_Y)
+    """Height of one occurrence row of the item (without its rule), mm."""
+    return _field_lines(item) * ROW if item.record else ROW
 
 
 def _time_cell(o: Occurrence, day: date) -> str:
@@ -167,18 +191,21 @@ def _item_unit(item: ItemLine, day: date, shifts: Sequence[Shift], g: Geometry) 
         else e(item_text(item))
     )
     text = f"{item_text(item)} — {frequency(item.times)}"
-    text_h = lines(text, g.check - 2 * PAD_X, F_CHECK) * lh(F_CHECK) + 2 * PAD_Y + RULE
+    width = g.check if item.record else g.check + COL_VALUE
+    text_h = lines(text, width - 2 * PAD_X, F_CHECK) * lh(F_CHECK) + 2 * PAD_Y + RULE
     row_h = _value_height(item) + RULE
+    span = f' rowspan="{len(rows)}"' if len(rows) > 1 else ""
+    span += "" if item.record else ' colspan="2"'
+    values = f'<td class="val">{_fields(item)}</td>' if item.record else ""
     out = []
     for i, o in enumerate(rows):
-        first = f'<td class="chk" rowspan="{len(rows)}">{what}</td>' if i == 0 else ""
+        first = f'<td class="chk"{span}>{what}</td>' if i == 0 else ""
         label = f"{e(item.text)} at {o.clock}" if o.clock else e(item.text)
         out.append(
             f'<tr class="occ" data-shift="{e(o.shift)}">'
             f'<td class="t{" blank" if not o.clock else ""}">{_time_cell(o, day)}</td>'
-            f"{first}"
             f'<td class="box"><input type="checkbox" aria-label="{label}"></td>'
-            f'<td class="val">{_fields(item)}</td><td class="ini"></td></tr>'
+            f'{first}{values}<td class="ini"></td></tr>'
         )
     html_rows = f'<tbody class="item" data-times="{len(rows)}">' + "".join(out) + "</tbody>"
     return Unit(html_rows, max(len(rows) * row_h, text_h))
@@ -203,10 +230,9 @@ def _block_units(b: Block, day: date, shifts: Sequence[Shift], g: Geometry) -> l
             Unit(
                 f'<tbody class="dose"><tr class="occ">'
                 f'<td class="t{"" if b.time else " blank"}">{e(b.time or "__:__")}</td>'
-                f'<td class="chk">{e(x.text)}</td>'
                 f'<td class="box"><input type="checkbox" aria-label="{e(x.text)}: '
-                f'{_tick(x)}"></td><td class="val tick">{_tick(x)}</td>'
-                f'<td class="ini"></td></tr></tbody>',
+                f'{_tick(x)}"></td><td class="chk">{e(x.text)}</td>'
+                f'<td class="val tick">{_tick(x)}</td><td class="ini"></td></tr></tbody>',
                 max(ROW + RULE, h),
             )
         )
@@ -425,12 +451,18 @@ td.t.blank {{ color: #888; }}
 .nd {{ font-size: 6.5pt; }}
 td.chk {{ font-size: {F_CHECK}pt; }}
 .freq {{ color: #444; }}
-td.box {{ text-align: center; }}
+table.rec td.box {{ text-align: center; padding-left: 0; padding-right: 0; }}
 input[type=checkbox] {{ width: 3.4mm; height: 3.4mm; margin: 0.3mm 0 0; }}
-td.tick {{ font-size: 6.5pt; color: #444; }}
-.f {{ display: inline-block; width: {FIELD_W}mm; height: {FIELD_H}mm; margin: 0 0 0.3mm;
-  border-bottom: 0.2mm solid #999; vertical-align: top; }}
-.f span {{ font-size: 5pt; color: #555; line-height: 1; }}
+table.rec td.val {{ padding: 0; }}
+table.rec td.val.tick {{ padding: {PAD_Y}mm {PAD_X}mm; font-size: 6.5pt; color: #444; }}
+.fs {{ display: flex; flex-wrap: wrap; }}
+.f {{ flex: 1 0 {FIELD_MIN}mm; height: {ROW}mm; overflow: hidden;
+  border-left: 0.2mm solid #999; padding: 0.3mm {FIELD_PAD}mm 0; }}
+.fs.wrap {{ margin-top: -0.2mm; }}
+.fs.wrap .f {{ border-top: 0.2mm solid #999; }}
+.f:first-child {{ border-left: 0; }}
+.f span {{ display: block; font-size: {F_FIELD}pt; line-height: 1; color: #555;
+  white-space: nowrap; }}
 tbody.blk th {{ font-size: {F_HEAD}pt; background: #f0f0f0; }}
 .pos {{ font-weight: normal; }}
 .note {{ font-size: {F_NOTE}pt; font-weight: normal; }}
@@ -448,7 +480,8 @@ ul.esc li {{ margin: 0 0 0.8mm; }}
 .sign {{ margin-top: 1.5mm; height: {SIGN_H - 1.5}mm; font-size: 7.5pt; }}
 .sign table {{ width: 100%; border-collapse: collapse; table-layout: fixed; }}
 .sign td {{ border: 0.2mm solid #777; padding: 0.5mm 1mm; vertical-align: top; }}
-.sign .ln {{ width: 34%; }}
+.sign .fl {{ display: flex; align-items: flex-end; gap: 1mm; }}
+.sign .ln {{ flex: 1; width: auto; }}
 footer.stamp {{ font-size: {F_STAMP}pt; color: #333; border-top: 0.2mm solid #999;
   margin-top: 1.5mm; }}
 @media screen {{
@@ -460,9 +493,10 @@ footer.stamp {{ font-size: {F_STAMP}pt; color: #333; border-top: 0.2mm solid #99
 
 
 THEAD = (
-    f'<thead><tr><th class="t" style="width:{COL_TIME}mm">Time</th><th>Check</th>'
-    f'<th style="width:{COL_DONE}mm">✓</th><th style="width:{COL_VALUE}mm">Value</th>'
-    f'<th style="width:{COL_INIT}mm">Initials</th></tr></thead>'
+    f'<thead><tr><th class="t" style="width:{COL_TIME:g}mm">Time</th>'
+    f'<th class="box" style="width:{COL_DONE:g}mm">✓</th><th>Check</th>'
+    f'<th style="width:{COL_VALUE:g}mm">Values</th>'
+    f'<th style="width:{COL_INIT:g}mm">Initials</th></tr></thead>'
 )
 
 
