@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 DAY0 = "day0"
 OUTSIDE_WINDOW = "no working day in its window"
 _SEARCH_LIMIT = 200_000  # candidate placements tried before giving up on a plan
-_WORK_LIMIT = 1_000_000  # candidate days looked at in one schedule() call, all searches together
+_WORK_LIMIT = 400_000  # candidate days looked at in one schedule() call, all searches together
 _BACKWARD_HORIZON = 730  # days before the infusion searched for a plan start
 _BACKWARD_SLACK = 21  # days later than the usual lead where the backward search begins
 
@@ -292,6 +292,7 @@ class _Solver:
         s = self.steps[sid]
         pl = s.placement
         target = self._target(sid)
+        self.work += 1  # even a step with no candidate day costs its target
         early, late = self.v(pl.early), self.v(pl.late)
         lo, hi = target - timedelta(days=early), target + timedelta(days=late)
         needs_workday = pl.rule is not Rule.calendar
@@ -334,6 +335,7 @@ class _Solver:
         nxt = _nearest_open(self.calendar, hi, +1)
         prv = _nearest_open(self.calendar, lo, -1)
         after, before = (nxt - hi).days, (lo - prv).days
+        self.work += after + before  # the days looked at to find them
         window = (
             f"{fmt(lo)} to {fmt(hi)} (target {fmt(target)}, {_signed(self.v(pl.offset))} days "
             f"from {self._describe_anchor(s)}, window -{early}/+{late})"

@@ -143,7 +143,10 @@ def _write_through(path: Path, data: bytes) -> None:
     try:
         fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0))
     except OSError as e:
-        raise OutputError(f"cannot write {path}: {e.strerror or e}") from None
+        import errno
+
+        why = "it is a FIFO nobody reads from" if e.errno == errno.ENXIO else e.strerror or e
+        raise OutputError(f"cannot write {path}: {why}") from None
     try:
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)  # a slow reader is waited for; only opening must not block

@@ -150,13 +150,13 @@ def date_problems(patient: Patient, today: date, anchor: date | None = None) -> 
                 "correct one of them or give only the birth date"
             )
         elif anchor is not None and born > anchor:
-            out.append(f"{field}: after the plan's first date ({anchor})")
+            out.append(f"{field}: after the plan's date ({anchor}, --start or --infusion)")
     limit = max(today, anchor) if anchor is not None else today
     for m in patient.medications:
         if m.last_dose > limit:
             out.append(
                 f"medications[{m.drug}].last_dose: {m.last_dose} is after today ({today})"
-                + (f" and after the plan's first date ({anchor})" if anchor is not None else "")
+                + (f" and after the plan's date ({anchor})" if anchor is not None else "")
                 + "; give the date of the last dose given or planned before the washout"
             )
     return out

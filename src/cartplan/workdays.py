@@ -30,11 +30,20 @@ class SiteCalendar:
         closures: Mapping[date, str] | None = None,
     ) -> None:
         self.closures = dict(closures or {})
+        self._seen: dict[date, str | None] = {}
         self.holidays: HolidayBase | None = None
         if country is not None:
             self.holidays = country_holidays(country, subdiv)
 
     def closed(self, day: date) -> str | None:
+        """Why `day` is closed, or None; remembered per day (the solver asks again and again)."""
+        try:
+            return self._seen[day]
+        except KeyError:
+            reason = self._seen[day] = self._closed(day)
+            return reason
+
+    def _closed(self, day: date) -> str | None:
         if day in self.closures:
             return f"site closed ({self.closures[day]})"
         if self.holidays is None:
