@@ -21,6 +21,7 @@ from cartplan.errors import OutputError
 
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 _CONTROL_IN_ICS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_LONE_CR = re.compile("\r(?!\n)")
 _ASCII = {
     "→": "->",
     "←": "<-",
@@ -134,6 +135,7 @@ def err(text: str) -> None:
 def out_bytes(data: bytes) -> None:
     """An .ics calendar on stdout: control characters dropped, CRLF line ends kept."""
     text = _CONTROL_IN_ICS.sub("", data.decode("utf-8", "replace"))
+    text = _LONE_CR.sub("", text)
     stream = _stream("stdout")
     try:
         stream.flush()
