@@ -89,6 +89,35 @@ def test_numbers_longer_than_python_reads_on_the_command_line(
     assert result.code == 2, result.err
 
 
+@pytest.mark.parametrize("zone", ["a" * 300, "Europe/" + "x" * 300, "../" * 100 + "etc"])
+@pytest.mark.parametrize("where", ["flag", "patient"])
+def test_a_time_zone_name_too_long_for_a_file_name(
+    run: Run, tmp_path: Path, zone: str, where: str
+) -> None:
+    base = (
+        "schedule",
+        "-p",
+        "lupus-flucy",
+        "--start",
+        "2025-05-01",
+        "--set",
+        "apheresis.time=08:30",
+    )
+    if where == "flag":  # no --today: today is read in this zone
+        result = run(*base, "--tz", zone)
+    else:  # the patient's zone, for the timed appointment in the calendar
+        path = patient(tmp_path, f"label: P1\ntimezone: '{zone}'\n")
+        result = run(*base, "--today", TODAY, "--patient", path, "--ics", "-")
+    assert result.code == 2, result.err
+    assert "unknown time zone" in result.err or "give --tz" in result.err
+
+
+@pytest.mark.parametrize("now", ["0001-01-01T00:00+14:00", "9999-12-31T23:59-14:00", "x"])
+def test_a_calendar_clock_beyond_the_calendar(run: Run, now: str) -> None:
+    result = run(*PLAN, "--ics", "-", "--now", now)
+    assert result.code == 2 and "--now" in result.err
+
+
 def test_a_password_file_that_is_not_utf8(
     run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -162,3 +162,35 @@ def test_a_timeout_must_be_a_sane_number_of_seconds(
     publish = ("publish", *PLAN[1:], "--caldav-url", "http://127.0.0.1:9/", "--caldav-user", "u")
     result = run(*publish, "--timeout", seconds)
     assert result.code == 2 and "--timeout" in result.err
+
+
+def test_a_booklet_too_large_for_memory_is_refused_before_it_is_built(
+    run: Run, tmp_path: Path
+) -> None:
+    """A valid protocol with many long checklist items open for months: 400 days of it would
+    be gigabytes of text."""
+    doc = yaml.safe_load(MINI.read_text())
+    item = {"text": "Check " + "x" * 1900, "times_per_day": 24}
+    for i in range(150):
+        doc["steps"].append(
+            {
+                "id": f"watch-{i}",
+                "title": "Watch",
+                "stage": "monitoring",
+                "teams": ["ward"],
+                "watch": ["crs"],
+                "placement": {"after": "day0"},
+                "end_day": 365,
+                "checklist": [item] * 3,
+            }
+        )
+    path = tmp_path / "mini.yaml"
+    path.write_text(yaml.safe_dump(doc))
+    assert path.stat().st_size < 1 << 20
+    assert run("protocols", "validate", str(path)).code == 0
+    sheet = ("checklist", "-p", str(path), "--start", "2025-05-01", "--today", TODAY)
+    started = time.monotonic()
+    result = run(*sheet, "--from", "0", "--to", "365", "--format", "html")
+    assert result.code == 2 and "ask for fewer days" in result.err
+    assert time.monotonic() - started < 10
+    assert run(*sheet, "--day", "3").code == 0  # one day of it is fine

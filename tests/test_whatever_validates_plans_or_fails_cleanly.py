@@ -102,6 +102,12 @@ CRASHERS = {
     ),
     "a constraint of 10**30 days": lambda doc: doc["constraints"][0].update(min=10**30),
     "a span of twenty-five years": chain(10, offset=1000),
+    "substitutions that double a text thirty times": lambda doc: (
+        step(doc, "watch").update(checklist=[{"text": "a" * 50}]),
+        doc.update(
+            substitutions=[{"max_age": 120, "find": "a", "replace": "aa", "rule": "r"}] * 30
+        ),
+    ),
 }
 
 

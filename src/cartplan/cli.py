@@ -209,7 +209,7 @@ def today_in(tz: str | None, override: str | None) -> date:
         return datetime.now().astimezone().date()
     try:
         return datetime.now(ZoneInfo(tz)).date()
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
         raise InputError(
             f"--tz {tz}: unknown time zone; use an IANA name such as Europe/Berlin"
         ) from None
@@ -439,7 +439,7 @@ def calendar_options(plan: Plan, args: PlanArgs, plan_id: str | None, now: str |
     if now is not None:
         try:
             stamp = datetime.fromisoformat(now).astimezone(UTC)
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 shifted to UTC
             raise InputError(f"--now {now}: write an ISO date-time") from None
     else:
         stamp = datetime.now(UTC).replace(microsecond=0)
@@ -591,6 +591,11 @@ def checklist(
     else:
         days = [today_in(args.tz, args.today)]
     check_teams(plan, team)
+    if (size := booklet_size(plan, days, team)) > MAX_BOOKLET:
+        raise InputError(
+            f"the checklists would hold about {size // 1_000_000} million characters (at most "
+            f"{MAX_BOOKLET // 1_000_000} million): ask for fewer days or one --team"
+        )
     pages = sheets.sheets(plan, days, team)
     if fmt is SheetFormat.html:
         text = sheets.to_html(plan, pages)
@@ -606,6 +611,38 @@ def checklist(
         terminal.out(text.rstrip("\n") + "\n")
     else:
         terminal.out(text)
+
+
+MAX_BOOKLET = 32_000_000  # characters of checklist text in one command's output
+
+
+def booklet_size(plan: Plan, days: list[date], teams: list[str] | None) -> int:
+    """About how many characters the checklists for `days` hold (a little more): a protocol that
+    validates may still have so many long items open at once that a 400-day booklet would not
+    fit in memory, and this is known before anything is built."""
+    from cartplan.validation import MAX_CHECKLIST_TEXT
+
+    growth = 1.0
+    for x in plan.dosing.substitutions if plan.dosing is not None else ():
+        growth *= max(1.0, len(x.replace) / len(x.find))
+    if not days:
+        return 0
+    lo, hi = min(days), max(days)
+    total = 2000 * len(days)  # headings, reminders and sign-off lines of each day
+    for e in plan.events:
+        if teams and not set(teams) & set(e.step.teams):
+            continue
+        open_days = (min(e.end, hi) - max(e.start, lo)).days + 1
+        if open_days <= 0:
+            continue
+        s = e.step
+        per_day = 400 + sum(
+            min(MAX_CHECKLIST_TEXT, int(len(c.text) * growth)) * 2 + 8 * c.times_per_day + 60
+            for c in s.checklist
+        )
+        per_day += sum(len(x.criterion) + len(x.action) + 100 for x in s.escalation)
+        total += open_days * per_day
+    return total
 
 
 @protocols_app.command("list")

@@ -95,7 +95,7 @@ def _zone(tz: str | None) -> object:
         )
     try:
         return ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
         raise InputError(
             f"--tz {tz}: unknown time zone; use an IANA name such as Europe/Berlin"
         ) from None

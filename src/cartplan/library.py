@@ -240,7 +240,12 @@ def _write_cache(target: Path, key: str, protocol: Protocol) -> None:
             json.dump(entry, f, ensure_ascii=False, separators=(",", ":"))
         os.replace(tmp, target)
     except OSError:
-        tmp.unlink(missing_ok=True)
+        pass  # a read-only or foreign cache only costs speed
+    finally:
+        try:
+            tmp.unlink(missing_ok=True)  # gone after the rename; left by a failure or interrupt
+        except OSError:
+            pass
 
 
 def _parse_and_validate(path: Path, raw: bytes) -> Protocol:

@@ -15,6 +15,7 @@ from cartplan.errors import ProtocolError
 from cartplan.protocol import Protocol, Rule, Stage, Step, Value
 
 MAX_SPAN = 7320  # days from the plan start any step may reach, either way (about 20 years)
+MAX_CHECKLIST_TEXT = 20_000  # characters of one checklist item after every substitution
 
 _PMID = re.compile(r"^\d{1,8}$")
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
@@ -35,6 +36,7 @@ def validate(p: Protocol) -> list[str]:
     problems += _regimens(p)
     problems += _conditional_steps(p)
     problems += _renal_bands(p)
+    problems += _substitution_growth(p)
     try:
         order = dependency_order(p)
     except ProtocolError as e:
@@ -395,4 +397,21 @@ def _span(p: Protocol, order: list[Node]) -> list[str]:
                 f"parameters' ranges and the windows); plans reach at most {MAX_SPAN} days "
                 "either way"
             ]
+    return []
+
+
+def _substitution_growth(p: Protocol) -> list[str]:
+    """Substitutions apply one after another, so each can multiply what the last one wrote
+    ('a' -> 'aa', thirty times, is a billion characters). Bound the worst case: the longest
+    checklist text times every substitution's growth factor."""
+    growth = 1.0
+    for x in p.substitutions:
+        growth *= max(1.0, len(x.replace) / len(x.find))
+    longest = max((len(c.text) for s in p.steps for c in s.checklist), default=0)
+    if longest * growth > MAX_CHECKLIST_TEXT:
+        return [
+            f"substitutions: replacing text by longer text, one after another, could make a "
+            f"checklist item of {longest * growth:.3g} characters; at most "
+            f"{MAX_CHECKLIST_TEXT} (shorten the replacements or the checklist texts)"
+        ]
     return []

@@ -142,7 +142,16 @@ SCHEDULE_OPTIONS: list[tuple[str, Any]] = [
     ("--ics-dir", st.sampled_from(["@folder", "@blocked-folder", "@under-file", "@target"])),
     ("--team", st.one_of(st.sampled_from(["pharmacy", "ward", "kitchen"]), texts)),
     ("--plan-id", texts),
-    ("--now", st.one_of(dates, texts, st.just("2025-04-01T08:00:00Z"))),
+    (
+        "--now",
+        st.one_of(
+            dates,
+            texts,
+            st.sampled_from(
+                ["2025-04-01T08:00:00Z", "0001-01-01T00:00+14:00", "9999-12-31T23:59-14:00"]
+            ),
+        ),
+    ),
 ]
 CHECKLIST_OPTIONS: list[tuple[str, Any]] = [
     ("--format", st.one_of(st.sampled_from(["text", "markdown", "html"]), texts)),
@@ -162,7 +171,14 @@ def planning_arguments(draw: st.DrawFn) -> list[str]:
     table = PLANNING_OPTIONS + (SCHEDULE_OPTIONS if command == "schedule" else CHECKLIST_OPTIONS)
     args = [command]
     if draw(st.booleans()):
-        args += ["-p", "lupus-flucy", "--start", "2025-05-01", "--today", "2025-04-01"]
+        args += [
+            "-p",
+            "lupus-flucy",
+            draw(st.sampled_from(["--start", "--infusion"])),
+            "2025-08-01",
+        ]
+        if draw(st.booleans()):
+            args += ["--today", "2025-04-01"]  # else the real today, in the --tz given
     for option, values in draw(st.lists(st.sampled_from(table), min_size=1, max_size=6)):
         args.append(option)
         value = draw(values)

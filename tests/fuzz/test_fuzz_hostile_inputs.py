@@ -245,9 +245,14 @@ def _protocols(text: str, anchor: list[str]) -> None:
         path = folder / "mini.yaml"
         path.write_bytes(text.encode("utf-8", "surrogateescape"))
         valid = run_and_check(folder, ["protocols", "validate", str(path)]) == 0
-        for plan in (anchor, ["--infusion", "2025-09-01"]):
-            code = run_and_check(folder, ["schedule", "-p", str(path), *plan])
-            assert code in ((0, 2, 3) if valid else (2,)), (valid, code, plan)
+        young = ["--label", "P", "--age", "5", "--from", "-10", "--to", "60"]  # substitutions apply
+        for args in (
+            ["schedule", "-p", str(path), *anchor],
+            ["schedule", "-p", str(path), "--infusion", "2025-09-01"],
+            ["checklist", "-p", str(path), "--start", "2025-05-01", *young],
+        ):
+            code = run_and_check(folder, args)
+            assert code in ((0, 2, 3) if valid else (2,)), (valid, code, args)
 
 
 test_protocols, test_protocols_long = twice(
