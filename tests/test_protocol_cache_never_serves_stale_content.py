@@ -24,7 +24,7 @@ def copy(tmp_path: Path) -> Path:
 def test_second_parse_comes_from_the_cache_and_is_equal(tmp_path: Path) -> None:
     path = copy(tmp_path)
     first = library.parse(path)
-    cached = list(library.cache_dir().glob("*.pickle"))  # type: ignore[union-attr]
+    cached = list(library.cache_dir().glob("*.json"))  # type: ignore[union-attr]
     assert cached
     assert library.parse(path) == first
 
@@ -48,8 +48,8 @@ def test_a_renamed_copy_is_checked_against_its_new_name(tmp_path: Path) -> None:
 def test_a_damaged_cache_falls_back_to_the_file(tmp_path: Path) -> None:
     path = copy(tmp_path)
     expected = library.parse(path)
-    for f in library.cache_dir().glob("*.pickle"):  # type: ignore[union-attr]
-        f.write_bytes(b"not a pickle")
+    for f in library.cache_dir().glob("*.json"):  # type: ignore[union-attr]
+        f.write_bytes(b"not JSON")
     assert library.parse(path) == expected
 
 

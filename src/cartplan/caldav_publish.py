@@ -16,26 +16,115 @@ from cartplan.errors import InputError, PublishError
 if TYPE_CHECKING:
     from cartplan.engine import Plan
 
-LOOPBACK = ("localhost", "127.0.0.1", "::1")
+MAX_TIMEOUT = 600  # seconds; --timeout above this is refused
+
+
+def is_loopback(host: str) -> bool:
+    """True only for this machine: exactly 'localhost', or an address in 127.0.0.0/8 or ::1.
+
+    Decided from the parsed address, never from how the name starts: 127.attacker.example is
+    a name anybody can register.
+    """
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(url: str) -> str:
+    """The URL if cartplan may send a password there; else an InputError that never shows a
+    password written into it."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        raise InputError(f"--caldav-url {_shown(url)}: not a valid URL") from None
+    if parts.scheme not in ("http", "https") or not host:
+        raise InputError(
+            f"--caldav-url {_shown(url)}: give an http(s) URL of a calendar collection"
+        )
+    if parts.username is not None or parts.password is not None or "@" in parts.netloc:
+        raise InputError(
+            f"--caldav-url {_shown(url)}: user names and passwords do not belong in the URL; "
+            "give --caldav-user, and the password in CARTPLAN_CALDAV_PASSWORD or "
+            "--caldav-password-file"
+        )
+    if parts.scheme == "http" and not is_loopback(host):
+        raise InputError(
+            f"--caldav-url {_shown(url)}: refusing to send a password over plain http to "
+            f"{host}; use https (plain http only to localhost, 127.0.0.0/8 or ::1)"
+        )
+    return url
+
+
+def _shown(url: str) -> str:
+    """The URL as it may be printed: anything before an '@' in the authority is hidden."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        return url if "@" not in url else "(URL not shown: it holds an '@')"
+    authority, slash, path = rest.partition("/")
+    if "@" in authority:
+        authority = "***@" + authority.rpartition("@")[2]
+    return f"{scheme}://{authority}{slash}{path}"
+
+
+def _quiet_client_logs() -> None:
+    """The client libraries log server replies on stderr; failures reach users as one line."""
+    import logging
+
+    for name in ("caldav", "niquests", "urllib3", "urllib3_future"):
+        logger = logging.getLogger(name)
+        logger.addHandler(logging.NullHandler())
+        logger.propagate = False
 
 
 def publish(
-    plan: Plan, opts: ics.Options, teams: Iterable[str] | None, url: str, user: str, password: str
+    plan: Plan,
+    opts: ics.Options,
+    teams: Iterable[str] | None,
+    url: str,
+    user: str,
+    password: str,
+    timeout: float = 30.0,
+) -> str:
+    """Upload the plan; every message (success or failure) is free of the password."""
+    check_url(url)
+    try:
+        return _publish(plan, opts, teams, url, user, password, timeout)
+    except PublishError as e:
+        raise PublishError(_scrub(str(e), password)) from None
+
+
+def _scrub(text: str, secret: str) -> str:
+    return text.replace(secret, "***") if secret else text
+
+
+def _publish(
+    plan: Plan,
+    opts: ics.Options,
+    teams: Iterable[str] | None,
+    url: str,
+    user: str,
+    password: str,
+    timeout: float,
 ) -> str:
     from caldav.davclient import DAVClient
 
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InputError(f"--caldav-url {url}: give an http(s) URL of a calendar collection")
-    plain = parts.scheme == "http"
-    if plain and parts.hostname not in LOOPBACK and not parts.hostname.startswith("127."):
-        raise InputError(
-            f"--caldav-url {url}: refusing to send a password over plain http to "
-            f"{parts.hostname}; use https"
-        )
+    _quiet_client_logs()
+    plain = urlsplit(url).scheme == "http"
     try:
         client = DAVClient(
-            url=url, username=user, password=password, enable_rfc6764=False, require_tls=not plain
+            url=url,
+            username=user,
+            password=password,
+            enable_rfc6764=False,
+            require_tls=not plain,
+            timeout=timeout,  # type: ignore[arg-type]
         )
         calendar: Any = client.calendar(url=url)  # type: ignore[no-untyped-call]
         existing = {}
@@ -74,4 +163,15 @@ def publish(
 
 def _reason(e: Exception) -> str:
     text = str(e).strip().splitlines()[0] if str(e).strip() else ""
+    if _timed_out(e):
+        return "no answer within the timeout (--timeout)"
     return f"{e.__class__.__name__}: {text}"[:300] if text else e.__class__.__name__
+
+
+def _timed_out(e: BaseException | None) -> bool:
+    seen = 0
+    while e is not None and seen < 10:
+        if isinstance(e, TimeoutError) or "timeout" in e.__class__.__name__.lower():
+            return True
+        e, seen = e.__cause__ or e.__context__, seen + 1
+    return False

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, NoReturn, get_type
 
 import typer
 
+from cartplan import terminal
 from cartplan.errors import CartplanError, InputError
 
 if TYPE_CHECKING:
@@ -243,7 +244,7 @@ def today_in(tz: str | None, override: str | None) -> date:
         return datetime.now().astimezone().date()
     try:
         return datetime.now(ZoneInfo(tz)).date()
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
         raise InputError(
             f"--tz {tz}: unknown time zone; use an IANA name such as Europe/Berlin"
         ) from None
@@ -261,15 +262,23 @@ def work_calendar(country: str | None, subdiv: str | None, closures: Path | None
     return SiteCalendar(country, subdiv, read_closures(closures) if closures else None)
 
 
-def patient_from(args: PlanArgs) -> Patient | None:
-    """The patient profile: the file's keys, overridden by flags; None when neither is given."""
-    from cartplan import library
+def patient_from(
+    args: PlanArgs, today: date | None = None, anchor: date | None = None
+) -> Patient | None:
+    """The patient profile: the file's keys, overridden by flags; None when neither is given.
 
+    With `today`, dates that cannot be right (a birth date in the future, a last dose far ahead)
+    are errors too. No message shows an identifying value (name, record number, birth date).
+    """
+    from cartplan import library
+    from cartplan.errors import PatientError
+
+    where = str(args.patient) if args.patient is not None else "patient"
     data: dict[str, Any] = {}
     if args.patient is not None:
         raw = library.read_yaml(args.patient)
         if not isinstance(raw, dict):
-            raise InputError(f"{args.patient}: a patient file holds a mapping (label:, …)")
+            raise InputError(f"{where}: a patient file holds a mapping (label:, …)")
         data = raw
     flags = {
         k: getattr(args, k)
@@ -296,32 +305,49 @@ def patient_from(args: PlanArgs) -> Patient | None:
             )
         data["creatinine"] = {"value": value, "unit": unit.strip()}
     if args.medication:
-        data["medications"] = [
-            *data.get("medications", []),
-            *map(parse_medication, args.medication),
-        ]
+        listed = data.get("medications", [])
+        if not isinstance(listed, list):
+            raise PatientError([f"{where}: medications: a list of {{drug:, last_dose:}} entries"])
+        data["medications"] = [*listed, *map(parse_medication, args.medication)]
     phi = {k: v for k, v in (("name", args.name), ("mrn", args.mrn)) if v is not None}
     if phi:
-        data["phi"] = {**data.get("phi", {}), **phi}
+        known = data.get("phi", {})
+        if not isinstance(known, dict):
+            raise PatientError(
+                [f"{where}: phi: a mapping (name:, birth_date:, mrn:); value not shown"]
+            )
+        data["phi"] = {**known, **phi}
     if not data:
         return None
     if args.tz is not None and "timezone" not in data:
         data["timezone"] = args.tz
     from pydantic import ValidationError
 
-    from cartplan.errors import PatientError
-    from cartplan.patient import Patient
+    from cartplan.patient import Patient, date_problems
 
-    where = str(args.patient) if args.patient is not None else "patient"
     try:
-        return Patient.model_validate(data)
+        patient = Patient.model_validate(data)
     except ValidationError as e:
         raise PatientError(
-            [
-                f"{where}: {library.field_path(data, err['loc'])}: {library.error_text(err)}"
-                for err in e.errors()
-            ]
+            [f"{where}: {_patient_problem(data, err)}" for err in e.errors()]
         ) from None
+    problems = date_problems(patient, today, anchor) if today is not None else []
+    if problems:
+        raise PatientError([f"{where}: {p}" for p in problems])
+    return patient
+
+
+def _patient_problem(data: dict[str, Any], err: Any) -> str:
+    """Field and problem, without the value when the field identifies the patient."""
+    from cartplan import library
+    from cartplan.patient import PHI_FIELDS, Phi
+
+    loc = err["loc"]
+    if not loc or loc[0] not in PHI_FIELDS:
+        return f"{library.field_path(data, loc)}: {library.error_text(err)}"
+    # keys under phi: are shown only when they are field names (a stray key may be a name)
+    named = [str(k) for k in loc if k in PHI_FIELDS or k in Phi.model_fields]
+    return f"{'.'.join(named)}: {library.error_text(err, show_value=False)}"
 
 
 def parse_medication(text: str) -> dict[str, str]:
@@ -372,7 +398,7 @@ def make_plan(args: PlanArgs) -> Plan:
     now = today_in(args.tz, args.today)
     calendar = work_calendar(args.country, args.subdiv, args.closures)
     protocol = with_dosing_choices(library.load(args.protocol), args)
-    patient = patient_from(args)
+    patient = patient_from(args, now, begin or d0)
     return engine.schedule(
         protocol,
         start=begin,
@@ -444,12 +470,12 @@ def schedule(
 
         width = min(shutil.get_terminal_size((80, 24)).columns, 120)
         text = render.to_table(plan, width, args.include_phi)
-    if out is not None:
+    if out is not None and str(out) != "-":
         from cartplan.files import write_atomic
 
         write_atomic({out: text.encode("utf-8")})
     else:
-        sys.stdout.write(text)
+        terminal.out(text)
 
 
 def check_teams(plan: Plan, teams: list[str] | None) -> None:
@@ -495,7 +521,7 @@ def write_calendars(
             None if not wanted else "+".join(wanted),
         )
         if target == "-":
-            sys.stdout.buffer.write(data)
+            terminal.out_bytes(data)
         else:
             files[path] = data
     if folder is not None:
@@ -523,17 +549,22 @@ def publish(
     team: TeamOpt = None,
     plan_id: PlanIdOpt = None,
     now: NowOpt = None,
+    timeout: Annotated[
+        float,
+        typer.Option(help="Seconds to wait for the CalDAV server at each step (at most 600)."),
+    ] = 30.0,
 ) -> None:
     """Upload the plan's events to a CalDAV calendar, one resource per event; updates in place."""
     from cartplan import caldav_publish
+    from cartplan.files import SECRET_LIMIT, read_text
 
+    if not 0 < timeout <= caldav_publish.MAX_TIMEOUT:
+        raise InputError(
+            f"--timeout {timeout:g}: give seconds above 0 and at most {caldav_publish.MAX_TIMEOUT}"
+        )
     if caldav_password_file is not None:
-        try:
-            password = caldav_password_file.read_text(encoding="utf-8").strip()
-        except OSError as e:
-            raise InputError(
-                f"--caldav-password-file {caldav_password_file}: cannot read ({e.strerror})"
-            ) from None
+        label = f"--caldav-password-file {caldav_password_file}"
+        password = read_text(caldav_password_file, SECRET_LIMIT, label).strip()
     else:
         password = os.environ.get("CARTPLAN_CALDAV_PASSWORD", "")
         if not password:
@@ -544,8 +575,10 @@ def publish(
     plan = make_plan(args)
     check_teams(plan, team)
     opts = calendar_options(plan, args, plan_id, now)
-    report = caldav_publish.publish(plan, opts, team, caldav_url, caldav_user, password)
-    typer.echo(report)
+    report = caldav_publish.publish(
+        plan, opts, team, caldav_url, caldav_user, password, timeout=timeout
+    )
+    terminal.out(report + "\n")
 
 
 class SheetFormat(StrEnum):
@@ -573,9 +606,9 @@ def clock(now: str | None) -> datetime:
         return datetime.now(UTC).replace(microsecond=0)
     try:
         stamp = datetime.fromisoformat(now)
-    except ValueError:
+        return (stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)).astimezone(UTC)
+    except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 shifted to UTC
         raise InputError(f"--now {now}: write an ISO date-time") from None
-    return (stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)).astimezone(UTC)
 
 
 def day_or_date(text: str, plan: Plan, what: str) -> date:
@@ -636,6 +669,11 @@ def checklist(
     else:
         days = [today_in(args.tz, args.today)]
     check_teams(plan, team)
+    if (size := booklet_size(plan, days, team)) > MAX_BOOKLET:
+        raise InputError(
+            f"the checklists would hold about {size // 1_000_000} million characters (at most "
+            f"{MAX_BOOKLET // 1_000_000} million): ask for fewer days or one --team"
+        )
     pages = sheets.sheets(plan, days, team)
     tz = args.tz or (plan.patient.timezone if plan.patient is not None else None)
     printout = sheets.Printout(clock(now), args.include_phi, paper.value, tuple(team or ()), tz)
@@ -645,26 +683,38 @@ def checklist(
         text = sheets.to_markdown(plan, pages, printout)
     else:
         text = sheets.to_text(plan, pages, printout)
-    if out is not None:
+    if out is not None and str(out) != "-":
         from cartplan.files import write_atomic
 
         write_atomic({out: text.encode("utf-8")})
     elif fmt is SheetFormat.text:
-        from rich.text import Text
-
-        console().print(Text(text.rstrip("\n")), soft_wrap=True)
+        terminal.out(text.rstrip("\n") + "\n")
     else:
-        sys.stdout.write(text)
+        terminal.out(text)
 
 
-def console() -> "Console":  # noqa: UP037 - rich is imported lazily
-    from rich.console import Console
-
-    return Console(highlight=False, emoji=False, markup=False)
+MAX_BOOKLET = 32_000_000  # characters of checklist text in one command's output
 
 
-if TYPE_CHECKING:
-    from rich.console import Console
+def booklet_size(plan: Plan, days: list[date], teams: list[str] | None) -> int:
+    """About how many characters the checklists for `days` hold (a little more): a protocol that
+    validates may still have so many long items open at once that a 400-day booklet would not
+    fit in memory, and this is known before anything is built."""
+    if not days:
+        return 0
+    lo, hi = min(days), max(days)
+    total = 2000 * len(days)  # headings, reminders and sign-off lines of each day
+    for e in plan.events:
+        if teams and not set(teams) & set(e.step.teams):
+            continue
+        open_days = (min(e.end, hi) - max(e.start, lo)).days + 1
+        if open_days <= 0:
+            continue
+        s = e.step
+        per_day = 400 + sum(len(c.text) * 2 + 8 * c.times_per_day + 60 for c in s.checklist)
+        per_day += sum(len(x.criterion) + len(x.action) + 100 for x in s.escalation)
+        total += open_days * per_day
+    return total
 
 
 export_app = typer.Typer(
@@ -710,7 +760,7 @@ def protocols_list() -> None:
         except CartplanError as e:
             line = f"{source.id}\tINVALID\t{e}"
         where = "" if source.shipped else f"\t({source.path})"
-        typer.echo(line + where)
+        terminal.out(line + where + "\n")
 
 
 @protocols_app.command("show")
@@ -721,7 +771,7 @@ def protocols_show(
     from cartplan import library
     from cartplan.describe import describe
 
-    typer.echo(describe(library.load(protocol)))
+    terminal.out(describe(library.load(protocol)) + "\n")
 
 
 @protocols_app.command("validate")
@@ -732,19 +782,18 @@ def protocols_validate(
 ) -> None:
     """Check protocol files against the format and every validation rule."""
     from cartplan import library
-    from cartplan.errors import ProtocolError
 
     paths = files or [s.path for s in library.available()]
     failed = 0
     for path in paths:
         try:
             library.parse(path)
-        except ProtocolError as e:
+        except InputError as e:
             failed += 1
-            for problem in e.problems:
-                typer.echo(problem, err=True)
+            for problem in getattr(e, "problems", None) or [str(e)]:
+                terminal.err(problem + "\n")
         else:
-            typer.echo(f"ok: {path}")
+            terminal.out(f"ok: {path}\n")
     if failed:
         raise InputError(f"{failed} of {len(paths)} protocol files have problems (listed above)")
 
@@ -754,12 +803,18 @@ def protocols_schema() -> None:
     """Print the JSON Schema of the protocol format (for editors and reviewers)."""
     from cartplan.describe import schema_json
 
-    sys.stdout.write(schema_json())
+    terminal.out(schema_json())
 
 
 def fail(message: str, code: int) -> NoReturn:
     """One line per problem on stderr, then the exit code."""
-    sys.stderr.write("".join(f"cartplan: error: {line}\n" for line in message.splitlines()))
+    from cartplan.errors import OutputError
+
+    lines = terminal.visible(message).split("\n")
+    try:
+        terminal.err("".join(f"cartplan: error: {line}\n" for line in lines if line))
+    except OutputError:
+        pass  # no stderr to complain on: the exit code has to say it
     raise SystemExit(code)
 
 
@@ -781,20 +836,51 @@ def runner(args: list[str]) -> typer.Typer:
     return single
 
 
+def _stop_on_signals() -> Callable[[], None]:
+    """SIGINT and SIGTERM raise Interrupted (cleaned up, one line, exit 130/143); returns the
+    function that puts the previous handlers back."""
+    import signal
+    import threading
+
+    from cartplan.errors import Interrupted
+
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+
+    def stop(signum: int, _frame: object) -> None:
+        raise Interrupted(signum)
+
+    previous = {s: signal.signal(s, stop) for s in (signal.SIGINT, signal.SIGTERM)}
+
+    def restore() -> None:
+        for s, handler in previous.items():
+            if handler is not None:
+                signal.signal(s, handler)
+
+    return restore
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: one handler turns every error into one line on stderr and an exit code."""
     from typer.exceptions import TyperException
+
+    from cartplan.errors import Interrupted
 
     debug = os.environ.get("CARTPLAN_DEBUG") == "1"
     # We use no pydantic plugins; finding them scans every installed package (as typer does).
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")
     args = sys.argv[1:] if argv is None else argv
+    restore = _stop_on_signals()
     try:
-        code = runner(args)(
-            args=args[1:] if args and args[0] in PLANNING else args,
-            standalone_mode=False,
-            prog_name=f"cartplan {args[0]}" if args and args[0] in PLANNING else "cartplan",
-        )
+        try:
+            code = runner(args)(
+                args=args[1:] if args and args[0] in PLANNING else args,
+                standalone_mode=False,
+                prog_name=f"cartplan {args[0]}" if args and args[0] in PLANNING else "cartplan",
+            )
+            terminal.flush()
+        finally:
+            restore()
     except CartplanError as e:
         if debug:
             raise
@@ -803,9 +889,12 @@ def main(argv: list[str] | None = None) -> None:
         fail(e.format_message(), getattr(e, "exit_code", 2))
     except typer.Abort:
         fail("aborted", 1)
+    except Interrupted as e:
+        fail(str(e), e.exit_code)
     except KeyboardInterrupt:
         fail("interrupted", 130)
     except BrokenPipeError:
+        terminal.discard_stdout()
         raise SystemExit(0) from None
     except Exception as e:
         if debug:

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 DAY0 = "day0"
 OUTSIDE_WINDOW = "no working day in its window"
 _SEARCH_LIMIT = 200_000  # candidate placements tried before giving up on a plan
+_WORK_LIMIT = 400_000  # candidate days looked at in one schedule() call, all searches together
 _BACKWARD_HORIZON = 730  # days before the infusion searched for a plan start
 _BACKWARD_SLACK = 21  # days later than the usual lead where the backward search begins
 
@@ -164,6 +165,10 @@ def dependency_order(protocol: Protocol) -> list[Node]:
     return order
 
 
+class _GaveUp(InfeasiblePlanError):
+    """The search looked at more candidate days than _WORK_LIMIT: no more attempts help."""
+
+
 class _Failure(NamedTuple):
     depth: int
     message: str
@@ -192,6 +197,7 @@ class _Solver:
         self.calendar = calendar
         self.order = order
         self.pos = {n: i for i, n in enumerate(order)}
+        self.work = 0  # candidate days looked at, over every solve() of this solver
         self.day0 = protocol.day0_step.id
         self.steps = {s.id: s for s in protocol.steps}
         self.parents = [{self.pos[d] for d in node_deps(protocol, n)} for n in order]
@@ -305,6 +311,7 @@ class _Solver:
         s = self.steps[sid]
         pl = s.placement
         target = self._target(sid)
+        self.work += 1  # even a step with no candidate day costs its target
         early, late = self.v(pl.early), self.v(pl.late)
         lo, hi = target - timedelta(days=early), target + timedelta(days=late)
         needs_workday = pl.rule is not Rule.calendar
@@ -318,6 +325,12 @@ class _Solver:
             if floor > hi:  # a drug's washout outlasts the window: the window follows the drug
                 base, early, lo, hi = floor, 0, floor, floor + timedelta(days=late)
         for off in _preference(pl.rule, early, late):
+            self.work += 1
+            if self.work > _WORK_LIMIT:
+                raise _GaveUp(
+                    f"no plan found after looking at {_WORK_LIMIT} candidate days; last problem: "
+                    + (self.failure.message if self.failure else "none")
+                )
             day = base + timedelta(days=off)
             if needs_workday and self.calendar.closed(day):
                 continue
@@ -337,6 +350,7 @@ class _Solver:
         nxt = _nearest_open(self.calendar, hi, +1)
         prv = _nearest_open(self.calendar, lo, -1)
         after, before = (nxt - hi).days, (lo - prv).days
+        self.work += after + before  # the days looked at to find them
         window = (
             f"{fmt(lo)} to {fmt(hi)} (target {fmt(target)}, {_signed(self.v(pl.offset))} days "
             f"from {self._describe_anchor(s)}, window -{early}/+{late})"
@@ -435,23 +449,37 @@ def _signed(n: int) -> str:
     return f"+{n}" if n >= 0 else f"−{-n}"
 
 
-def _preference(rule: Rule, early: int, late: int) -> list[int]:
-    """Offsets from the target inside the window, in the order the rule prefers them."""
-    later = list(range(0, late + 1))
-    earlier = list(range(-1, -early - 1, -1))
+def _preference(rule: Rule, early: int, late: int) -> Iterator[int]:
+    """Offsets from the target inside the window, in the order the rule prefers them (made one
+    at a time: a wide window costs only the days actually looked at)."""
     if rule is Rule.previous:
-        return [0, *earlier, *later[1:]]
-    if rule is Rule.nearest:
-        return sorted([*later, *earlier], key=lambda o: (abs(o), o))
-    return [*later, *earlier]  # next and calendar: target, then later, then earlier
+        yield from range(0, -early - 1, -1)
+        yield from range(1, late + 1)
+    elif rule is Rule.nearest:
+        yield 0
+        for k in range(1, max(early, late) + 1):
+            if k <= early:
+                yield -k
+            if k <= late:
+                yield k
+    else:  # next and calendar: target, then later, then earlier
+        yield from range(0, late + 1)
+        yield from range(-1, -early - 1, -1)
 
 
 def _nearest_open(calendar: WorkCalendar, day: date, step: int) -> date:
+    first, reasons = day, list[str]()
     for _ in range(366):
         day += timedelta(days=step)
-        if calendar.closed(day) is None:
+        reason = calendar.closed(day)
+        if reason is None:
             return day
-    raise InputError("the working-day calendar has no working day within a year")
+        if reason not in reasons and len(reasons) < 3:
+            reasons.append(reason)
+    raise InfeasiblePlanError(
+        f"no working day within a year {'after' if step > 0 else 'before'} {fmt(first)}: "
+        f"every day is closed ({'; '.join(reasons)})"
+    )
 
 
 def schedule(
@@ -601,6 +629,7 @@ def _explain_backward(
         return error
     floors = solver.not_before
     solver.not_before = {}
+    solver.work = 0  # the explanation gets its own bounded budget
     try:
         at, _, _ = _backward(solver, infusion)
     except InfeasiblePlanError:
@@ -625,6 +654,7 @@ def _explain_backward(
 def _earliest_infusion(solver: _Solver, infusion: date) -> date | None:
     """The first day after `infusion` that a backward plan reaches, found from a forward plan."""
     floor = min(f for f, _ in solver.not_before.values())
+    solver.work = 0
     try:
         at, _ = solver.solve(floor - timedelta(days=_BACKWARD_SLACK * 2), None)
     except InfeasiblePlanError:
@@ -654,6 +684,8 @@ def _backward(solver: _Solver, infusion: date) -> tuple[dict[Node, date], dict[s
         probe, _ = solver.solve(infusion, None)
         lead = (probe[(solver.day0, "start")] - infusion).days
         first = max(0, lead - _BACKWARD_SLACK)
+    except _GaveUp:
+        raise
     except InfeasiblePlanError:
         pass
     return _search_back(solver, infusion, first)
@@ -667,6 +699,8 @@ def _search_back(
         start = infusion - timedelta(days=back)
         try:
             at, moved = solver.solve(start, infusion)
+        except _GaveUp:
+            raise
         except InfeasiblePlanError:
             f = solver.failure
             if f is not None and (best is None or (f.depth, -f.gap) > (best.depth, -best.gap)):

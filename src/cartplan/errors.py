@@ -55,3 +55,19 @@ class PublishError(CartplanError):
     """A CalDAV upload failed; the message says what was and was not written (exit 6)."""
 
     exit_code = 6
+
+
+class Interrupted(BaseException):
+    """SIGINT or SIGTERM arrived: the CLI cleans up, prints one line, exits 128 + signal number.
+
+    A BaseException, like KeyboardInterrupt, so that no `except Exception` swallows it; unlike
+    KeyboardInterrupt, typer does not turn it into a silent exit.
+    """
+
+    def __init__(self, signum: int) -> None:
+        import signal
+
+        self.signum = signum
+        self.exit_code = 128 + signum
+        name = "interrupted" if signum == signal.SIGINT else "terminated"
+        super().__init__(f"{name} ({signal.Signals(signum).name})")

@@ -126,7 +126,7 @@ def _zone(tz: str | None) -> object:
         )
     try:
         return ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
         raise InputError(
             f"--tz {tz}: unknown time zone; use an IANA name such as Europe/Berlin"
         ) from None
@@ -258,19 +258,32 @@ def previous_state(data: bytes) -> dict[str, tuple[int, str]]:
 
     try:
         cal = icalendar.Calendar.from_ical(data)
-    except ValueError:
+        events = cal.walk("VEVENT")
+    except Exception:  # noqa: BLE001 - an unreadable earlier export only restarts SEQUENCE
         return {}
     out = {}
-    for ev in cal.walk("VEVENT"):
+    for ev in events:
         uid, digest = str(ev.get("uid", "")), str(ev.get(DIGEST, ""))
-        out[uid] = (int(ev.get("sequence", 0)), digest)
+        out[uid] = (_sequence(ev.get("sequence", 0)), digest)
     return out
 
 
-def read_previous(path: Path) -> dict[str, tuple[int, str]]:
+def _sequence(value: object) -> int:
+    """SEQUENCE as a number; a malformed one (text, negative, absurdly long) counts as 0."""
     try:
-        return previous_state(path.read_bytes())
-    except OSError:
+        n = int(str(value).strip())
+    except ValueError:
+        return 0
+    return n if 0 <= n < 2**31 else 0
+
+
+def read_previous(path: Path) -> dict[str, tuple[int, str]]:
+    """The earlier export at `path`, when it is a regular file cartplan can read."""
+    from cartplan.files import PREVIOUS_LIMIT, read_input
+
+    try:
+        return previous_state(read_input(path, PREVIOUS_LIMIT))
+    except InputError:
         return {}
 
 

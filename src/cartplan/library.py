@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cartplan import __version__
 from cartplan.errors import InputError, ProtocolError
+from cartplan.files import MiB, read_input
 from cartplan.protocol import Protocol
 
 if TYPE_CHECKING:
@@ -19,6 +20,7 @@ SUFFIXES = (".yaml", ".yml")
 PATH_ENV = "CARTPLAN_PROTOCOL_PATH"
 CACHE_ENV = "CARTPLAN_CACHE_DIR"  # a folder, or "off"
 _FORMAT_CODE = ("protocol.py", "validation.py", "engine.py", "library.py")
+CACHE_LIMIT = 16 * MiB  # a cache entry larger than this is not ours
 
 
 class Source(NamedTuple):
@@ -55,7 +57,7 @@ def find(spec: str) -> Source:
     """A protocol by id, or by path when `spec` names a file."""
     if spec.endswith(SUFFIXES) or os.sep in spec or "/" in spec:
         path = Path(spec)
-        if not path.is_file():
+        if not os.path.lexists(path):
             raise InputError(f"--protocol {spec}: no such protocol file")
         return Source(path.stem, path, False)
     for source in available():
@@ -74,53 +76,138 @@ def load(spec: str | Path) -> Protocol:
 def parse(path: Path) -> Protocol:
     """A validated protocol from its file.
 
-    Start-up time is a feature: a cache of earlier validations skips YAML, pydantic's validator
-    build and the rule checks when the file, its name and the format's code are unchanged.
+    Start-up time is a feature: a cache of earlier validations skips YAML, the rule checks and
+    the step chain checks when the file, its name and the format's code are unchanged. The cache
+    holds data only (JSON, never pickle); an entry is served only when the folder and the file
+    belong to this user and nobody else may write them, and when the content hash it records is
+    that of the file just read. Anything else is ignored and rebuilt.
     """
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise InputError(f"{path}: cannot read ({e.__class__.__name__}: {e})") from None
-    cached = _cache_file(path, raw)
-    if cached is not None and cached.is_file():
-        import pickle
-
-        try:
-            # Our own dump of a model validated from these exact bytes by this exact code; the
-            # folder is the user's own cache, as writable to an attacker as their shell profile.
-            protocol = pickle.loads(cached.read_bytes())  # noqa: S301
-        except Exception:  # noqa: BLE001 - a broken cache only costs speed
-            protocol = None
-        if isinstance(protocol, Protocol):
-            return protocol
-    protocol = _parse_and_validate(path)
+    raw = read_input(path)
+    key = _cache_key(path, raw)
+    cached = _cache_file(key)
     if cached is not None:
-        _write_cache(cached, protocol)
+        protocol = _read_cache(cached, key)
+        if protocol is not None:
+            return protocol
+    protocol = _parse_and_validate(path, raw)
+    if cached is not None:
+        _write_cache(cached, key, protocol)
     return protocol
 
 
 def cache_dir() -> Path | None:
+    """The folder of the protocol cache; None when switched off or when there is no home."""
     if os.environ.get(CACHE_ENV) == "off":
         return None
     if custom := os.environ.get(CACHE_ENV):
         return Path(custom)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except RuntimeError:  # no HOME and no home in the user database
+            return None
     return Path(base) / "cartplan"
 
 
-def _cache_file(path: Path, raw: bytes) -> Path | None:
+def _cache_key(path: Path, raw: bytes) -> str:
+    """What a cache entry must match: the file's bytes and name, and the code that checks it."""
     import hashlib
 
     import pydantic
 
-    folder = cache_dir()
-    if folder is None:
-        return None
     h = hashlib.sha256(raw)
-    h.update(path.name.encode())
-    h.update(f"{__version__} {pydantic.VERSION}".encode())
+    h.update(b"\0" + path.name.encode("utf-8", "surrogateescape"))
+    h.update(f"\0{__version__} {pydantic.VERSION}\0".encode())
     h.update(_format_code_digest())
-    return folder / f"{h.hexdigest()[:32]}.pickle"
+    return h.hexdigest()
+
+
+def _cache_file(key: str) -> Path | None:
+    folder = cache_dir()
+    return None if folder is None else folder / f"{key[:32]}.json"
+
+
+def _trusted(st: os.stat_result) -> bool:
+    """Ours, and nobody else may write it (where the system knows users at all)."""
+    if not hasattr(os, "getuid"):
+        return True
+    return st.st_uid == os.getuid() and not st.st_mode & 0o022
+
+
+def _read_cache(file: Path, key: str) -> Protocol | None:
+    """The cached protocol, or None when the entry is missing, foreign, damaged or stale."""
+    import json
+    import stat
+
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
+    try:
+        folder = os.stat(file.parent, follow_symlinks=False)
+        if not stat.S_ISDIR(folder.st_mode) or not _trusted(folder):
+            return None
+        fd = os.open(file, flags)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as f:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode) or not _trusted(st) or st.st_size > CACHE_LIMIT:
+            return None
+        data = f.read(CACHE_LIMIT + 1)
+    try:
+        entry = json.loads(data)
+        if not isinstance(entry, dict) or entry.get("key") != key:
+            return None
+        protocol = _rebuild(Protocol, entry["protocol"])
+    except (ValueError, KeyError, TypeError, RecursionError):
+        return None
+    return protocol if isinstance(protocol, Protocol) else None
+
+
+def _rebuild(kind: Any, value: Any) -> Any:
+    """A value of type `kind` from cartplan's own JSON dump of a validated protocol.
+
+    Types are checked, but pydantic's validator is not built: that costs a tenth of the
+    start-up budget, and the entry was validated by this very code (its key says so) from the
+    bytes just read. Only the shapes the protocol format uses are known; anything else raises
+    ValueError, so a format change the rebuild does not follow means a fresh parse, never a
+    wrong value.
+    """
+    import enum
+    import types
+    import typing
+
+    from pydantic import BaseModel
+
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if origin is typing.Annotated:
+        return _rebuild(args[0], value)
+    if origin in (typing.Union, types.UnionType):
+        for option in args:
+            try:
+                return _rebuild(option, value)
+            except ValueError:
+                continue
+        raise ValueError(kind)
+    if origin is list and isinstance(value, list):
+        return [_rebuild(args[0], v) for v in value]
+    if origin is tuple and isinstance(value, list) and len(value) == len(args):
+        return tuple(_rebuild(a, v) for a, v in zip(args, value, strict=True))
+    if origin is typing.Literal and any(value == a and type(value) is type(a) for a in args):
+        return value
+    if origin is None and isinstance(kind, type):
+        if issubclass(kind, BaseModel) and isinstance(value, dict):
+            fields = kind.model_fields
+            if not set(value) <= set(fields):
+                raise ValueError(kind)
+            built = {k: _rebuild(fields[k].annotation, v) for k, v in value.items()}
+            return kind.model_construct(_fields_set=set(value), **built)
+        if issubclass(kind, enum.Enum):
+            return kind(value)
+        if kind is float and type(value) in (int, float):
+            return float(value)
+        if kind in (int, str, bool, type(None)) and type(value) is kind:
+            return value
+    raise ValueError(kind)
 
 
 @functools.cache
@@ -134,31 +221,49 @@ def _format_code_digest() -> bytes:
     return h.digest()
 
 
-def _write_cache(target: Path, protocol: Protocol) -> None:
+def _write_cache(target: Path, key: str, protocol: Protocol) -> None:
+    """Store the validated protocol as JSON with its key; a cache that cannot be written or
+    trusted is left alone (it only costs speed)."""
+    import json
+    import secrets
+    import stat
+
+    entry = {"key": key, "protocol": protocol.model_dump(mode="json", exclude_unset=True)}
+    tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        import pickle
-
-        tmp = target.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(pickle.dumps(protocol, protocol=pickle.HIGHEST_PROTOCOL))
-        tmp.replace(target)
+        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        folder = os.stat(target.parent, follow_symlinks=False)
+        if not stat.S_ISDIR(folder.st_mode) or not _trusted(folder):
+            return
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            json.dump(entry, f, ensure_ascii=False, separators=(",", ":"))
+        os.replace(tmp, target)
     except OSError:
-        pass  # a read-only home only costs speed
+        pass  # a read-only or foreign cache only costs speed
+    finally:
+        try:
+            tmp.unlink(missing_ok=True)  # gone after the rename; left by a failure or interrupt
+        except OSError:
+            pass
 
 
-def _parse_and_validate(path: Path) -> Protocol:
+def _parse_and_validate(path: Path, raw: bytes) -> Protocol:
     from pydantic import ValidationError
 
     from cartplan.validation import validate
 
-    data = read_yaml(path)
+    data = parse_yaml(raw, str(path))
     if not isinstance(data, dict):
         raise ProtocolError([f"{path}: a protocol file holds a mapping (id:, version:, steps: …)"])
     try:
         protocol = Protocol.model_validate(data)
     except ValidationError as e:
         raise ProtocolError(
-            [f"{path}: {field_path(data, err['loc'])}: {error_text(err)}" for err in e.errors()]
+            [
+                f"{path}: {field_path(data, err['loc'])}: {error_text(err)}"
+                for err in one_per_union(e.errors())
+            ]
         ) from None
     problems = validate(protocol)
     if protocol.id != path.stem:
@@ -181,34 +286,70 @@ def washout_table() -> WashoutTable:
     return WashoutTable.model_validate(read_yaml(folder / "data" / "washout.yaml"))
 
 
-def read_yaml(path: Path) -> Any:
+class YamlInt(int):
+    """A whole number read from YAML, with the text it was written as (0047 is not 39)."""
+
+    text: str
+
+
+def read_yaml(path: Path, label: str | None = None) -> Any:
+    """A YAML (or JSON) file of at most 1 MiB, read strictly (see `parse_yaml`)."""
+    return parse_yaml(read_input(path, label=label), label if label is not None else str(path))
+
+
+def parse_yaml(raw: bytes, where: str) -> Any:
+    """Safe loading that refuses duplicate keys (YAML would silently keep the last one) and
+    numbers Python will not read (more than 4300 digits); problems are errors naming `where`."""
     import yaml
+
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise InputError(f"{where}: not UTF-8 text (byte {e.start + 1} is not UTF-8)") from None
 
     base: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
     class StrictLoader(base):  # type: ignore[valid-type,misc]
-        """Safe loading that refuses duplicate keys, which YAML would silently overwrite."""
+        """Safe loading with the checks above."""
 
     def mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-        keys = [loader.construct_object(k) for k, _ in node.value]
-        for k in keys:
-            if keys.count(k) > 1:
+        seen: set[Any] = set()
+        for k, _ in node.value:
+            key = loader.construct_object(k)
+            try:
+                duplicate = key in seen
+                seen.add(key)
+            except TypeError:  # an unhashable key: construct_mapping reports it
+                continue
+            if duplicate:
                 line = node.start_mark.line + 1
-                raise ProtocolError([f"{path}:{line}: key '{k}' appears twice in one mapping"])
+                raise ProtocolError([f"{where}:{line}: key '{key}' appears twice in one mapping"])
         return loader.construct_mapping(node)
 
+    def whole_number(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int:
+        try:
+            value = YamlInt(loader.construct_yaml_int(node))
+        except ValueError:
+            line = node.start_mark.line + 1
+            raise ProtocolError(
+                [f"{where}:{line}: a number with more digits than cartplan reads"]
+            ) from None
+        value.text = str(node.value)
+        return value
+
     StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"{path}: cannot read ({e.__class__.__name__}: {e})") from None
+    StrictLoader.add_constructor("tag:yaml.org,2002:int", whole_number)
     try:
         return yaml.load(text, Loader=StrictLoader)  # noqa: S506 - StrictLoader is a SafeLoader
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        at = f"{where}:{mark.line + 1}" if mark is not None else where
         problem = getattr(e, "problem", None) or str(e)
-        raise ProtocolError([f"{where}: not valid YAML ({problem})"]) from None
+        raise ProtocolError([f"{at}: not valid YAML ({problem})"]) from None
+    except RecursionError:
+        raise ProtocolError([f"{where}: nested too deeply"]) from None
+    except (ValueError, OverflowError) as e:  # e.g. a date like 2025-13-45
+        raise ProtocolError([f"{where}: not valid YAML ({e})"]) from None
 
 
 def field_path(data: Any, loc: tuple[int | str, ...]) -> str:
@@ -227,8 +368,32 @@ def field_path(data: Any, loc: tuple[int | str, ...]) -> str:
     return ".".join(parts) or "(top level)"
 
 
-def error_text(err: Any) -> str:
+_UNION_TAGS = ("int", "str", "constrained-int", "constrained-str")
+
+
+def one_per_union(errors: list[Any]) -> list[Any]:
+    """For a value that may be a number or a name, the error of the kind that was given."""
+    out: list[Any] = []
+    seen: set[tuple[Any, ...]] = set()
+    for err in errors:
+        loc = tuple(err["loc"])
+        if not loc or loc[-1] not in _UNION_TAGS:
+            out.append(err)
+            continue
+        given = err.get("input")
+        number = isinstance(given, int | float) and not isinstance(given, bool)
+        if loc[:-1] in seen or number != loc[-1].endswith("int"):
+            continue
+        seen.add(loc[:-1])
+        out.append({**err, "loc": loc[:-1]})
+    return out
+
+
+def error_text(err: Any, show_value: bool = True) -> str:
+    """A pydantic error in words; `show_value=False` for identifying data (never echoed)."""
     kind = err["type"]
+    if not show_value:
+        return "unknown field" if kind == "extra_forbidden" else f"{err['msg']} (value not shown)"
     if kind == "extra_forbidden":
         return "unknown field (see `cartplan protocols schema` for the allowed ones)"
     if kind == "missing":
@@ -238,5 +403,6 @@ def error_text(err: Any) -> str:
     if kind == "value_error":
         return str(err["ctx"]["error"]) if "ctx" in err else err["msg"]
     value = err.get("input")
-    shown = f" (got {value!r})" if not isinstance(value, dict | list) else ""
-    return f"{err['msg']}{shown}"
+    text = repr(value) if not isinstance(value, dict | list) else ""
+    text = text if len(text) <= 60 else text[:59] + "…"
+    return f"{err['msg']} (got {text})" if text else err["msg"]

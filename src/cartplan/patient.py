@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from cartplan.protocol import Model
 
@@ -42,6 +42,15 @@ class Phi(Model):
     name: str | None = Field(default=None, description="Full name (PHI).")
     birth_date: date | None = Field(default=None, description="Date of birth (PHI).")
     mrn: str | None = Field(default=None, description="Medical record number (PHI).")
+
+    @field_validator("mrn", mode="before")
+    @classmethod
+    def _mrn_as_text(cls, value: object) -> object:
+        """A record number written as digits is still text: YAML reads 4711002233 as a number
+        (and 0047 as octal), so the digits are taken as written."""
+        if isinstance(value, int) and not isinstance(value, bool):
+            return getattr(value, "text", None) or str(value)
+        return value
 
 
 class Patient(Model):
@@ -145,3 +154,45 @@ class WashoutTable(Model):
             (c for c in self.classes if key == c.id or (not drug_class and key in c.all_drugs)),
             None,
         )
+
+
+PHI_FIELDS = ("phi", "birth_date")  # top-level keys whose values are never shown in messages
+MAX_AGE = 120
+
+
+def date_problems(patient: Patient, today: date, anchor: date | None = None) -> list[str]:
+    """Dates that cannot be right on `today` for a plan starting (or infused) on `anchor`.
+
+    A birth date in the future or more than 120 years back, an age that the birth date does not
+    give, a birth after the plan's anchor, a medication's last dose after both today and the
+    anchor (a planned last dose before the washout starts is fine). The birth date itself is
+    never shown: it identifies the patient.
+    """
+    out: list[str] = []
+    phi_born = patient.phi.birth_date if patient.phi is not None else None
+    born = patient.birth_date or phi_born
+    field = "birth_date" if patient.birth_date is not None else "phi.birth_date"
+    if patient.birth_date is not None and phi_born is not None and patient.birth_date != phi_born:
+        out.append("birth_date and phi.birth_date differ (values not shown); give one")
+    if born is not None:
+        years = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+        if born > today:
+            out.append(f"{field}: after today ({today}); a birth date cannot be in the future")
+        elif years > MAX_AGE:
+            out.append(f"{field}: more than {MAX_AGE} years before today ({today})")
+        elif patient.age is not None and patient.age not in (years, years + 1):
+            out.append(
+                f"age: {patient.age} does not agree with {field} (value not shown) on {today}; "
+                "correct one of them or give only the birth date"
+            )
+        elif anchor is not None and born > anchor:
+            out.append(f"{field}: after the plan's date ({anchor}, --start or --infusion)")
+    limit = max(today, anchor) if anchor is not None else today
+    for m in patient.medications:
+        if m.last_dose > limit:
+            out.append(
+                f"medications[{m.drug}].last_dose: {m.last_dose} is after today ({today})"
+                + (f" and after the plan's date ({anchor})" if anchor is not None else "")
+                + "; give the date of the last dose given or planned before the washout"
+            )
+    return out

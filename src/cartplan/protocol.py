@@ -3,6 +3,11 @@
 `cartplan protocols schema` prints their JSON Schema. Day numbers are relative to the infusion
 (D0); a "value" is either a whole number or the name of a protocol parameter (``washout_days``),
 optionally with ``.min`` or ``.max`` for the ends of its allowed range.
+
+Every number has a range (printed in the JSON Schema as minimum/maximum) and every list a
+length limit, so that whatever validates can be planned in bounded time: day counts within
+±MAX_DAYS (about ten years), at most MAX_STEPS steps, doses and cell counts within what any
+protocol could mean. `validation` adds the limit on the plan's whole span.
 """
 
 from __future__ import annotations
@@ -12,10 +17,18 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+MAX_DAYS = 3660  # any day count or offset, about ten years
+MAX_STEPS = 200
+MAX_DOSE = 10_000  # in the dose unit (mg/m2, mg/kg or mg)
+MAX_CELLS_PER_KG = 1e10
+MAX_CELLS = 1e13
+
+Days = Annotated[int, Field(ge=-MAX_DAYS, le=MAX_DAYS)]
 Value = Annotated[
-    int | str,
+    Days | Annotated[str, Field(max_length=100)],
     Field(
-        description="A whole number of days, or a parameter name (optionally NAME.min / NAME.max)."
+        description="A whole number of days (within ±3660), or a parameter name (optionally "
+        "NAME.min / NAME.max)."
     ),
 ]
 Clock = Annotated[
@@ -32,8 +45,8 @@ Id = Annotated[
 
 
 class Model(BaseModel):
-    # defer_build: validators are built on first validation; a cached protocol never needs them.
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
+    # defer_build: validators are built on first validation, not on import.
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True, allow_inf_nan=False)
 
 
 class Stage(StrEnum):
@@ -86,9 +99,11 @@ class Parameter(Model):
     unit: Literal["days", "months", "count"] = Field(
         default="days", description="Unit of the value."
     )
-    default: int = Field(description="Value used when the plan does not set it.")
-    min: int = Field(description="Smallest value a plan may set.")
-    max: int = Field(description="Largest value a plan may set.")
+    default: int = Field(
+        ge=-MAX_DAYS, le=MAX_DAYS, description="Value used when the plan does not set it."
+    )
+    min: int = Field(ge=-MAX_DAYS, le=MAX_DAYS, description="Smallest value a plan may set.")
+    max: int = Field(ge=-MAX_DAYS, le=MAX_DAYS, description="Largest value a plan may set.")
     references: list[str] = Field(default=[], description="Reference ids supporting the range.")
     assumption: str | None = Field(
         default=None,
@@ -123,6 +138,7 @@ class Placement(Model):
     offset_months: int = Field(
         default=0,
         ge=0,
+        le=240,
         description="Calendar months added to the anchor before 'offset' (month-end clamped).",
     )
     early: Value = Field(default=0, description="Days the step may start before its target.")
@@ -162,13 +178,13 @@ class RenalBand(Model):
     """A creatinine-clearance band and what it does to the dose: one of dose, factor, stop, warn."""
 
     crcl_min: float | None = Field(
-        default=None, ge=0, description="Lower bound, mL/min (inclusive)."
+        default=None, ge=0, le=1000, description="Lower bound, mL/min (inclusive)."
     )
     crcl_below: float | None = Field(
-        default=None, gt=0, description="Upper bound, mL/min (exclusive)."
+        default=None, gt=0, le=1000, description="Upper bound, mL/min (exclusive)."
     )
     dose: float | None = Field(
-        default=None, gt=0, description="Dose in this band, in the dose unit."
+        default=None, gt=0, le=MAX_DOSE, description="Dose in this band, in the dose unit."
     )
     factor: float | None = Field(
         default=None, gt=0, lt=1, description="Multiply the dose by this (0.5 = 50 % reduction)."
@@ -188,28 +204,37 @@ class RenalBand(Model):
 class WeightBand(Model):
     """A lighter patient's dose, e.g. tocilizumab 12 mg/kg below 30 kg."""
 
-    below_kg: float = Field(gt=0, description="Applies when the patient weighs less than this, kg.")
-    dose: float = Field(gt=0, description="Dose in this band, in the dose unit.")
+    below_kg: float = Field(
+        gt=0, le=350, description="Applies when the patient weighs less than this, kg."
+    )
+    dose: float = Field(gt=0, le=MAX_DOSE, description="Dose in this band, in the dose unit.")
     rule: str = Field(description="The rule in words, as the plan names it.")
     references: list[str] = Field(default=[], description="Reference ids for the band.")
 
 
 class Dose(Model):
     agent: str = Field(description="Generic drug name, e.g. fludarabine.")
-    dose: float = Field(gt=0, description="Amount per administration day, in 'unit'.")
+    dose: float = Field(gt=0, le=MAX_DOSE, description="Amount per administration day, in 'unit'.")
     unit: Literal["mg/m2", "mg/kg", "mg"] = Field(description="Dose unit.")
-    days: list[int] = Field(min_length=1, description="Administration days relative to D0.")
+    days: list[Days] = Field(
+        min_length=1, max_length=366, description="Administration days relative to D0."
+    )
     round_mg: float = Field(
-        default=0.1, gt=0, description="Pharmacy rounding step for the mg amounts (half up)."
+        default=0.1,
+        ge=0.001,
+        le=1000,
+        description="Pharmacy rounding step for the mg amounts (half up).",
     )
     renal: list[RenalBand] = Field(
-        default=[], description="Creatinine-clearance bands that change this dose."
+        default=[], max_length=20, description="Creatinine-clearance bands that change this dose."
     )
     weight: list[WeightBand] = Field(
-        default=[], description="Body-weight bands that change this dose (lightest band first)."
+        default=[],
+        max_length=20,
+        description="Body-weight bands that change this dose (lightest band first).",
     )
     max_mg: float | None = Field(
-        default=None, gt=0, description="Cap on one administration, mg (e.g. 800 mg)."
+        default=None, gt=0, le=100_000, description="Cap on one administration, mg (e.g. 800 mg)."
     )
     standby: bool = Field(
         default=False,
@@ -225,13 +250,20 @@ class Dose(Model):
     )
 
 
+CellsPerKg = Annotated[float, Field(gt=0, le=MAX_CELLS_PER_KG)]
+
+
 class CellDose(Model):
     """The CAR-T product dose: per kg body weight or flat."""
 
     product: str = Field(description="Product description, e.g. autologous CD19 CAR-T (4-1BB).")
-    per_kg: float | None = Field(default=None, gt=0, description="CAR+ cells per kg.")
-    flat: float | None = Field(default=None, gt=0, description="CAR+ cells per infusion.")
-    range_per_kg: tuple[float, float] | None = Field(
+    per_kg: float | None = Field(
+        default=None, gt=0, le=MAX_CELLS_PER_KG, description="CAR+ cells per kg."
+    )
+    flat: float | None = Field(
+        default=None, gt=0, le=MAX_CELLS, description="CAR+ cells per infusion."
+    )
+    range_per_kg: tuple[CellsPerKg, CellsPerKg] | None = Field(
         default=None, description="Acceptable per-kg range [low, high] where the protocol has one."
     )
     references: list[str] = Field(default=[], description="Reference ids for the dose.")
@@ -244,7 +276,7 @@ class Dosing(Model):
         default="mosteller", description="Body-surface-area formula."
     )
     bsa_cap_m2: float | None = Field(
-        default=None, gt=0, description="Optional BSA cap (ASCO advises against capping)."
+        default=None, gt=0, le=5, description="Optional BSA cap (ASCO advises against capping)."
     )
     crcl_weight: Literal["auto", "actual", "ideal", "adjusted"] = Field(
         default="auto",
@@ -342,7 +374,7 @@ def default_shifts() -> list[Shift]:
 
 
 class Alarm(Model):
-    days_before: int = Field(ge=0, description="Days before the step's first day.")
+    days_before: int = Field(ge=0, le=366, description="Days before the step's first day.")
     time: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="Local time of day, HH:MM.")
 
 
@@ -350,7 +382,9 @@ class Step(Model):
     id: Id = Field(description="Step key; unique in the protocol.")
     title: str = Field(description="Short title shown in timelines and calendars.")
     stage: Stage = Field(description="Pathway stage this step belongs to.")
-    teams: list[str] = Field(min_length=1, description="Ids of the teams that act on this step.")
+    teams: list[str] = Field(
+        min_length=1, max_length=50, description="Ids of the teams that act on this step."
+    )
     description: str = Field(default="", description="What the team must do.")
     placement: Placement = Field(description="Where the step starts.")
     duration: Value | None = Field(
@@ -384,13 +418,17 @@ class Step(Model):
     watch: list[str] = Field(
         default=[], description="What a monitoring step watches for: crs, icans, iec-hs, …"
     )
-    checklist: list[CheckItem] = Field(default=[], description="Items nurses tick on each day.")
+    checklist: list[CheckItem] = Field(
+        default=[], max_length=100, description="Items nurses tick on each day."
+    )
     escalation: list[Escalation] = Field(
         default=[], description="Criteria that call for action while the step is open."
     )
-    regimen: list[Dose] = Field(default=[], description="Drugs given in this step.")
+    regimen: list[Dose] = Field(default=[], max_length=20, description="Drugs given in this step.")
     cell_dose: CellDose | None = Field(default=None, description="Product dose (infusion step).")
-    alarms: list[Alarm] = Field(default=[], description="Calendar reminders for the step.")
+    alarms: list[Alarm] = Field(
+        default=[], max_length=20, description="Calendar reminders for the step."
+    )
     time: str | None = Field(
         default=None,
         pattern=r"^([01]\d|2[0-3]):[0-5]\d$",
@@ -417,12 +455,22 @@ class Protocol(Model):
     title: str = Field(description="Human-readable title.")
     description: str = Field(default="", description="Scope and provenance of the protocol.")
     diseases: list[str] = Field(min_length=1, description="Diseases the protocol is meant for.")
-    references: list[Reference] = Field(min_length=1, description="Sources cited by the file.")
-    parameters: list[Parameter] = Field(default=[], description="Tunable numbers with ranges.")
-    teams: list[Team] = Field(min_length=1, description="Teams that act in the pathway.")
-    steps: list[Step] = Field(min_length=1, description="The pathway's steps.")
+    references: list[Reference] = Field(
+        min_length=1, max_length=500, description="Sources cited by the file."
+    )
+    parameters: list[Parameter] = Field(
+        default=[], max_length=100, description="Tunable numbers with ranges."
+    )
+    teams: list[Team] = Field(
+        min_length=1, max_length=50, description="Teams that act in the pathway."
+    )
+    steps: list[Step] = Field(
+        min_length=1, max_length=MAX_STEPS, description="The pathway's steps (at most 200)."
+    )
     constraints: list[Constraint] = Field(
-        default=[], description="Extra rules between steps that every plan must satisfy."
+        default=[],
+        max_length=500,
+        description="Extra rules between steps that every plan must satisfy.",
     )
     dosing: Dosing = Field(
         default_factory=Dosing,

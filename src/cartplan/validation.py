@@ -10,9 +10,11 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from cartplan.engine import DAY0, dependency_order, resolve
+from cartplan.engine import DAY0, Node, dependency_order, resolve
 from cartplan.errors import ProtocolError
 from cartplan.protocol import ForWhom, Protocol, Rule, Stage, Step, Value
+
+MAX_SPAN = 7320  # days from the plan start any step may reach, either way (about 20 years)
 
 _PMID = re.compile(r"^\d{1,8}$")
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
@@ -37,9 +39,12 @@ def validate(p: Protocol) -> list[str]:
     problems += _audiences(p)
     problems += _ward_times(p)
     try:
-        dependency_order(p)
+        order = dependency_order(p)
     except ProtocolError as e:
         problems += [m.split(": ", 1)[-1] for m in e.problems]
+    else:
+        if not problems:
+            problems += _span(p, order)
     return problems
 
 
@@ -88,6 +93,7 @@ def _param_ref_problem(p: Protocol, where: str, value: Value | None) -> str | No
 def _references(p: Protocol) -> list[str]:
     out: list[str] = []
     steps = [s.id for s in p.steps]
+    known_steps = set(steps)
     teams = {t.id for t in p.teams}
     refs = {r.id for r in p.references}
 
@@ -99,7 +105,7 @@ def _references(p: Protocol) -> list[str]:
         )
 
     def step_ref(where: str, sid: str, allow_day0: bool = False) -> None:
-        if sid in steps or (allow_day0 and sid == DAY0):
+        if sid in known_steps or (allow_day0 and sid == DAY0):
             return
         extra = ", day0" if allow_day0 else ""
         out.append(f"{where}: unknown step '{sid}' (known: {', '.join(steps)}{extra})")
@@ -215,13 +221,18 @@ def _parameters(p: Protocol) -> list[str]:
 def _windows(p: Protocol) -> list[str]:
     """Windows and durations must be non-negative for every value a plan may set."""
     out: list[str] = []
-    settings = [{x.name: x.default for x in p.parameters}]
-    for x in p.parameters:  # each parameter at each end of its range, the others at default
-        for v in (x.min, x.max):
-            settings.append({**settings[0], x.name: v})
+    defaults = {x.name: x.default for x in p.parameters}
+
+    def settings(*values: Value | None) -> list[dict[str, int]]:
+        """The defaults, and each parameter that `values` name at each end of its range."""
+        out = [defaults]
+        for name in {v.partition(".")[0] for v in values if isinstance(v, str)}:
+            x = p.parameter(name)
+            out += [{**defaults, name: x.min}, {**defaults, name: x.max}]
+        return out
 
     def worst(value: Value) -> int:
-        return min(resolve(p, vals, value) for vals in settings)
+        return min(resolve(p, vals, value) for vals in settings(value))
 
     for s in p.steps:
         where = f"steps[{s.id}]"
@@ -244,7 +255,7 @@ def _windows(p: Protocol) -> list[str]:
         if c.min is None and c.max is None:
             out.append(f"{where}: give min, max or both")
         elif c.min is not None and c.max is not None:
-            for vals in settings:
+            for vals in settings(c.min, c.max):
                 lo, hi = resolve(p, vals, c.min), resolve(p, vals, c.max)
                 if lo > hi:
                     out.append(f"{where}: min {lo} is above max {hi}")
@@ -407,3 +418,58 @@ def check(p: Protocol) -> None:
     problems = validate(p)
     if problems:
         raise ProtocolError(problems)
+
+
+def _span(p: Protocol, order: list[Node]) -> list[str]:
+    """Every day a plan can reach lies within MAX_SPAN days of its start, whatever values the
+    parameters take in their ranges and wherever the windows put each step: bounds carried
+    along the dependency order (a month counts as 28 to 31 days; a step that may leave its
+    window, up to a year more). So whatever validates can be planned without dates running
+    out of range."""
+    ranges = {x.name: (x.min, x.max) for x in p.parameters}
+    steps = {s.id: s for s in p.steps}
+    day0 = next(s.id for s in p.steps if s.day0)
+
+    def bounds(value: Value | None, default: int = 0) -> tuple[int, int]:
+        if value is None:
+            return default, default
+        if isinstance(value, int):
+            return value, value
+        name, _, end = value.partition(".")
+        lo, hi = ranges[name]
+        return (lo, lo) if end == "min" else (hi, hi) if end == "max" else (lo, hi)
+
+    at: dict[Node, tuple[int, int]] = {}
+    for sid, edge in order:
+        s = steps[sid]
+        if edge == "start":
+            pl = s.placement
+            if pl.after is None:
+                base = (0, 0)
+            else:
+                base = at[(day0, "start")] if pl.after == DAY0 else at[(pl.after, pl.edge)]
+            offset = bounds(pl.offset)
+            slack = 366 if s.outside_window == "warn" else 0
+            lo = base[0] + 28 * pl.offset_months + offset[0] - max(bounds(pl.early)[1], 0)
+            hi = base[1] + 31 * pl.offset_months + offset[1] + max(bounds(pl.late)[1], 0)
+            lo, hi = lo - slack, hi + slack
+        else:
+            first = at[(sid, "start")]
+            if s.ends_before is not None:
+                lo, hi = (d - 1 for d in at[(s.ends_before, "start")])
+            elif s.end_day is not None:
+                d0, end = at[(day0, "start")], bounds(s.end_day)
+                lo, hi = d0[0] + end[0], d0[1] + end[1]
+            else:
+                length = bounds(s.duration, 1)
+                lo, hi = first[0] + length[0] - 1, first[1] + length[1] - 1
+            lo, hi = min(lo, first[0]), max(hi, first[1])
+        at[(sid, edge)] = (lo, hi)
+        if lo < -MAX_SPAN or hi > MAX_SPAN:
+            far = lo if lo < -MAX_SPAN else hi
+            return [
+                f"steps[{sid}]: its {edge} can fall {far} days from the plan start (with the "
+                f"parameters' ranges and the windows); plans reach at most {MAX_SPAN} days "
+                "either way"
+            ]
+    return []

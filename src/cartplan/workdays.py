@@ -15,6 +15,7 @@ from cartplan.errors import InputError
 if TYPE_CHECKING:
     from holidays import HolidayBase
 
+MAX_CLOSED_DAYS = 3660  # all closure lines together, overlaps counted again
 _CLOSURE_LINE = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:\s*\.\.\s*(\d{4}-\d{2}-\d{2}))?(?:\s+(.*))?$")
 
 
@@ -29,11 +30,20 @@ class SiteCalendar:
         closures: Mapping[date, str] | None = None,
     ) -> None:
         self.closures = dict(closures or {})
+        self._seen: dict[date, str | None] = {}
         self.holidays: HolidayBase | None = None
         if country is not None:
             self.holidays = country_holidays(country, subdiv)
 
     def closed(self, day: date) -> str | None:
+        """Why `day` is closed, or None; remembered per day (the solver asks again and again)."""
+        try:
+            return self._seen[day]
+        except KeyError:
+            reason = self._seen[day] = self._closed(day)
+            return reason
+
+    def _closed(self, day: date) -> str | None:
         if day in self.closures:
             return f"site closed ({self.closures[day]})"
         if self.holidays is None:
@@ -65,12 +75,16 @@ def country_holidays(country: str, subdiv: str | None) -> HolidayBase:
 
 
 def read_closures(path: Path) -> dict[date, str]:
-    """Site closure days from a text file: one `DATE [reason]` or `DATE..DATE [reason]` a line."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(f"--closures {path}: cannot read ({e.__class__.__name__})") from e
+    """Site closure days from a text file: one `DATE [reason]` or `DATE..DATE [reason]` a line.
+
+    The file is at most 1 MiB and its lines together close at most MAX_CLOSED_DAYS days, so
+    reading it takes bounded time and memory however it is written.
+    """
+    from cartplan.files import read_text
+
+    text = read_text(path, label=f"--closures {path}")
     closed: dict[date, str] = {}
+    counted = 0
     for n, raw in enumerate(text.splitlines(), 1):
         line = raw.split("#", 1)[0].strip()
         if not line:
@@ -89,6 +103,12 @@ def read_closures(path: Path) -> dict[date, str]:
         if (last - first).days > 366:
             raise InputError(f"{where}: a closure longer than a year ({first}..{last})")
         reason = (m[3] or "closure").strip()
+        counted += (last - first).days + 1
+        if counted > MAX_CLOSED_DAYS:
+            raise InputError(
+                f"{where}: the closures add up to more than {MAX_CLOSED_DAYS} days "
+                "(ten years); list only the closures the plans can reach"
+            )
         day = first
         while day <= last:
             closed[day] = reason
