@@ -71,21 +71,22 @@ def cold_start(runs: int) -> None:
 
 
 def throughput(seconds: float) -> None:
-    from cartplan import engine, library
-    from cartplan.workdays import SiteCalendar
+    from cartplan.schedule import planner
+    from cartplan.sources import catalogue
+    from cartplan.sources.site_calendar import SiteCalendar
 
-    protocol = library.load("lupus-flucy")
+    protocol = catalogue.load("lupus-flucy")
     for label, cal in (("Mon-Fri", SiteCalendar()), ("DE-BY holidays", SiteCalendar("DE", "BY"))):
         n, t0, day = 0, time.perf_counter(), date(2025, 1, 1)
         while time.perf_counter() - t0 < seconds:
-            engine.schedule(protocol, start=day + timedelta(days=n % 1500), calendar=cal)
+            planner.schedule(protocol, start=day + timedelta(days=n % 1500), calendar=cal)
             n += 1
         rate = n / (time.perf_counter() - t0)
         m, t0 = 0, time.perf_counter()
         while time.perf_counter() - t0 < seconds:
             d0 = day + timedelta(days=60 + m % 1500)
             if cal.closed(d0) is None:
-                engine.schedule(protocol, infusion=d0, calendar=cal)
+                planner.schedule(protocol, infusion=d0, calendar=cal)
             m += 1
         back = m / (time.perf_counter() - t0)
         print(

@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from cartplan.dates import add_months
-from cartplan.engine import Event, Plan, WorkCalendar, resolve
-from cartplan.protocol import Rule, Stage
+from cartplan.protocol.format import Rule, Stage
+from cartplan.protocol.graph import resolve
+from cartplan.schedule.plan import Event, Plan, WorkCalendar
 
 
 def events(plan: Plan) -> dict[str, Event]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from cartplan.ics import event_uid
+from cartplan.exports.ics import event_uid
 
 from tests.conftest import TODAY, Run
 

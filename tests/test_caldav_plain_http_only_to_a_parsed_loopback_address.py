@@ -8,7 +8,7 @@ import socket
 
 import pytest
 
-from cartplan.caldav_publish import is_loopback
+from cartplan.exports.caldav import is_loopback
 
 from tests.conftest import TODAY, Run
 from tests.loopback_servers import recording_server

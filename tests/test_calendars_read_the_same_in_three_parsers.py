@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from cartplan import library
+from cartplan.sources import catalogue
 
 from tests.calendar_readers import icaljs_instants, with_icalendar, with_icaljs, with_vobject
 from tests.conftest import FIXTURES, TODAY, Run
 
-PROTOCOLS = [s.id for s in library.available() if s.shipped]
+PROTOCOLS = [s.id for s in catalogue.available() if s.shipped]
 NOW = "2025-04-01T08:00:00+00:00"
 
 
@@ -41,7 +41,7 @@ def export(run: Run, tmp_path: Path, pid: str, *extra: str) -> tuple[Path, dict]
 def test_all_three_parsers_agree_with_the_plan(run: Run, tmp_path: Path, pid: str) -> None:
     path, plan = export(run, tmp_path, pid)
     data = path.read_bytes()
-    from cartplan.ics import event_uid
+    from cartplan.exports.ics import event_uid
 
     expected = {
         event_uid(f"P-STD:{pid}", e["id"]): (

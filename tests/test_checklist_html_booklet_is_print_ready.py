@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from cartplan import library
 from cartplan.dates import fmt
+from cartplan.sources import catalogue
 
 from tests.conftest import FIXTURES, TODAY, Run
 from tests.print_tools import dump_dom, pdf_info, pdf_pages, pdf_text, print_pdf
@@ -102,7 +102,7 @@ def test_booklet_from_minus_5_to_14(run: Run, tmp_path: Path) -> None:
 
     # Expected content from the plan (JSON) and the protocol file, independently of the renderer
     plan = json.loads(run("schedule", *base, "--format", "json").out)
-    protocol = library.load("lupus-flucy")
+    protocol = catalogue.load("lupus-flucy")
     steps = {s.id: s for s in protocol.steps}
     for day, page in reader.days.items():
         when = date.fromordinal(date.fromisoformat(plan["day0"]).toordinal() + day).isoformat()
@@ -254,7 +254,7 @@ def test_doses_of_a_timed_step_are_due_at_its_time(run: Run) -> None:
 
 
 def test_every_printout_carries_the_audit_stamp(run: Run, tmp_path: Path) -> None:
-    version = library.load("lupus-flucy").version
+    version = catalogue.load("lupus-flucy").version
     sets = (
         "--set", "crs_watch_until_day=21", "--set", "infusion.time=10:00",
         "--set", "apheresis.time=08:30", "--set", "apheresis.duration=3h",

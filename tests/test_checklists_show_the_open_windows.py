@@ -6,11 +6,11 @@ import re
 
 import pytest
 
-from cartplan import library
+from cartplan.sources import catalogue
 
 from tests.conftest import TODAY, Run
 
-PROTOCOLS = [s.id for s in library.available() if s.shipped]
+PROTOCOLS = [s.id for s in catalogue.available() if s.shipped]
 
 
 def sheet(run: Run, pid: str, *args: str) -> str:

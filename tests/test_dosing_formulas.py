@@ -7,7 +7,13 @@ from __future__ import annotations
 
 import pytest
 
-from cartplan.dosing import adjusted_weight, bsa, cockcroft_gault, ideal_weight, round_half_up
+from cartplan.patient.dosing import (
+    adjusted_weight,
+    bsa,
+    cockcroft_gault,
+    ideal_weight,
+    round_half_up,
+)
 
 # height cm, weight kg, Mosteller, DuBois (to 3 decimals)
 BSA_CASES = [

@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 from datetime import date, timedelta
 
-from cartplan import engine, library
+from cartplan.schedule import planner
+from cartplan.sources import catalogue
 
 from tests.conftest import TODAY, Run
 
@@ -29,9 +30,9 @@ def test_backward_plan_infuses_on_the_asked_day(run: Run) -> None:
 
 
 def test_backward_plan_starts_as_late_as_possible() -> None:
-    p = library.load("lupus-flucy")
-    plan = engine.schedule(p, infusion=date(2025, 6, 30))
-    later = engine.schedule(p, start=plan.start + timedelta(days=1))
+    p = catalogue.load("lupus-flucy")
+    plan = planner.schedule(p, infusion=date(2025, 6, 30))
+    later = planner.schedule(p, start=plan.start + timedelta(days=1))
     assert later.day0 > date(2025, 6, 30)
 
 
@@ -58,10 +59,10 @@ def test_past_start_is_a_warning_not_a_silent_plan(run: Run) -> None:
 
 
 def test_a_constraint_the_next_working_day_breaks_takes_the_day_before() -> None:
-    p = library.load("lupus-flucy")
+    p = catalogue.load("lupus-flucy")
     # Sat 3 May + 28 days = Sat 31 May; the next working day Mon 2 Jun would be 30 days of
     # washout (maximum 28): the nearest working day before the target, Fri 30 May, is taken
-    plan = engine.schedule(p, start=date(2025, 5, 3), overrides={"washout_days": 28})
+    plan = planner.schedule(p, start=date(2025, 5, 3), overrides={"washout_days": 28})
     aph = next(e for e in plan.events if e.step.id == "apheresis")
     assert aph.start == date(2025, 5, 30)
     assert aph.notes[0].startswith("moved from Sat 31 May 2025: weekend; later days: ")

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from cartplan import library
 from cartplan.errors import ProtocolError
+from cartplan.sources import yamlfiles
 
 from tests.conftest import FIXTURES, TODAY, Run
 from tests.loopback_servers import silent_server
@@ -92,7 +92,7 @@ def test_the_duplicate_key_check_is_linear() -> None:
     text = "".join(f"k{i}: {i}\n" for i in range(60_000)) + "k7: again\n"
     started = time.monotonic()
     with pytest.raises(ProtocolError, match="key 'k7' appears twice"):
-        library.parse_yaml(text.encode(), "keys.yaml")
+        yamlfiles.parse_yaml(text.encode(), "keys.yaml")
     assert time.monotonic() - started < 10  # quadratic took 53 s
 
 

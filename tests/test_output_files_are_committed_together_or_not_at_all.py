@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from cartplan import files
+from cartplan.sources import files
 
 from tests.conftest import TODAY, Run
 
@@ -97,7 +97,8 @@ def test_a_failed_single_write_leaves_no_temporary_files(run: Run, tmp_path: Pat
 # signals itself at a chosen point of the write.
 INTERRUPTED = """
 import os, signal, sys
-from cartplan import cli, files
+from cartplan import cli
+from cartplan.sources import files
 
 calls, at, sig = [0], int(os.environ["AT"]), getattr(signal, os.environ["SIG"])
 
@@ -148,9 +149,9 @@ def test_an_interrupt_while_writing_leaves_the_old_files(
 
 def test_an_interrupt_while_planning_writes_nothing(tmp_path: Path) -> None:
     script = (
-        "import os, signal, sys\nfrom cartplan import cli, engine\nreal = engine.schedule\n"
+        "import os, signal, sys\nfrom cartplan import cli\nfrom cartplan.schedule import planner\nreal = planner.schedule\n"
         "def schedule(*a, **k):\n    os.kill(os.getpid(), signal.SIGINT)\n    return real(*a, **k)\n"
-        "engine.schedule = schedule\ncli.main(sys.argv[1:])\n"
+        "planner.schedule = schedule\ncli.main(sys.argv[1:])\n"
     )
     folder = tmp_path / "calendars"
     result = subprocess.run(

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from cartplan import library
+from cartplan.sources import catalogue
 
 from tests.conftest import FIXTURES, TODAY, Run
 
@@ -51,7 +51,7 @@ def doctor(file: Path, dose: float = 2500) -> None:
 
 
 def dose(protocol: Path) -> float:
-    return library.parse(protocol).step("ld").regimen[0].dose
+    return catalogue.parse(protocol).step("ld").regimen[0].dose
 
 
 class Planted:
@@ -66,7 +66,7 @@ class Planted:
 
 def test_a_planted_pickle_never_runs(cache: Path, protocol: Path, tmp_path: Path) -> None:
     marker = tmp_path / "code-ran"
-    library.parse(protocol)
+    catalogue.parse(protocol)
     cached = entry(cache)
     payload = pickle.dumps(Planted(marker))
     cached.write_bytes(payload)  # under the name the cache uses
@@ -76,14 +76,14 @@ def test_a_planted_pickle_never_runs(cache: Path, protocol: Path, tmp_path: Path
 
 
 def test_the_cache_is_plain_json(cache: Path, protocol: Path) -> None:
-    library.parse(protocol)
+    catalogue.parse(protocol)
     data = json.loads(entry(cache).read_text())
     assert set(data) == {"key", "protocol"}
     assert data["protocol"]["id"] == "mini"
 
 
 def test_an_entry_made_from_other_bytes_is_not_served(cache: Path, protocol: Path) -> None:
-    library.parse(protocol)
+    catalogue.parse(protocol)
     stale = entry(cache)
     doctor(stale)
     data = json.loads(stale.read_text())
@@ -94,7 +94,7 @@ def test_an_entry_made_from_other_bytes_is_not_served(cache: Path, protocol: Pat
 
 @pytest.mark.parametrize("mode", [0o666, 0o646, 0o664])
 def test_an_entry_others_may_write_is_not_served(cache: Path, protocol: Path, mode: int) -> None:
-    library.parse(protocol)
+    catalogue.parse(protocol)
     doctor(entry(cache))
     entry(cache).chmod(mode)
     assert dose(protocol) == 25
@@ -102,7 +102,7 @@ def test_an_entry_others_may_write_is_not_served(cache: Path, protocol: Path, mo
 
 
 def test_a_cache_folder_others_may_write_is_not_used(cache: Path, protocol: Path) -> None:
-    library.parse(protocol)
+    catalogue.parse(protocol)
     doctor(entry(cache))
     cache.chmod(0o777)
     assert dose(protocol) == 25
@@ -111,7 +111,7 @@ def test_a_cache_folder_others_may_write_is_not_used(cache: Path, protocol: Path
 
 @pytest.mark.skipif(not ROOT, reason="planting a file as another user needs root")
 def test_an_entry_owned_by_another_user_is_not_served(cache: Path, protocol: Path) -> None:
-    library.parse(protocol)
+    catalogue.parse(protocol)
     doctor(entry(cache))
     os.chown(entry(cache), 4242, 4242)
     assert dose(protocol) == 25
@@ -123,7 +123,7 @@ def test_a_cache_folder_owned_by_another_user_is_not_used(
 ) -> None:
     cache.mkdir(mode=0o755)
     os.chown(cache, 4242, 4242)
-    library.parse(protocol)
+    catalogue.parse(protocol)
     assert list(cache.iterdir()) == []  # nothing written there either
     assert dose(protocol) == 25
 
@@ -151,5 +151,5 @@ def test_no_home_means_no_cache(monkeypatch: pytest.MonkeyPatch, protocol: Path)
         raise RuntimeError("Could not determine home directory.")
 
     monkeypatch.setattr(Path, "home", homeless)
-    assert library.cache_dir() is None
-    assert library.parse(protocol).id == "mini"
+    assert catalogue.cache_dir() is None
+    assert catalogue.parse(protocol).id == "mini"

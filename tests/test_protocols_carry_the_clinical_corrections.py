@@ -14,8 +14,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from cartplan import engine, library
-from cartplan.protocol import CheckItem, Escalation, Protocol, Stage, Step
+from cartplan.protocol.format import CheckItem, Escalation, Protocol, Stage, Step
+from cartplan.schedule import planner
+from cartplan.sources import catalogue
 
 IDS = [
     "jdm-flucy",
@@ -30,7 +31,7 @@ STRONG = ("V", "V2")
 
 
 def load(pid: str) -> Protocol:
-    return library.load(pid)
+    return catalogue.load(pid)
 
 
 def step(p: Protocol, sid: str) -> Step:
@@ -369,7 +370,7 @@ def test_jdm_fresh_product_plans_forward_and_backward(
     start: date | None, infusion: date | None
 ) -> None:
     p = load("jdm-flucy")
-    plan = engine.schedule(p, start=start, infusion=infusion)
+    plan = planner.schedule(p, start=start, infusion=infusion)
     ev = {e.step.id: e for e in plan.events}
     hold = plan.parameters["fresh_product_hold_days"]
     man, ld_, inf = ev["manufacturing"], ev["lymphodepletion"], ev["infusion"]

@@ -15,14 +15,15 @@ import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from cartplan import engine, library
 from cartplan.errors import InfeasiblePlanError
-from cartplan.protocol import Protocol
-from cartplan.workdays import SiteCalendar
+from cartplan.protocol.format import Protocol
+from cartplan.schedule import planner
+from cartplan.sources import catalogue
+from cartplan.sources.site_calendar import SiteCalendar
 
 from tests.plan_checks import check_plan
 
-PROTOCOLS = [s.id for s in library.available() if s.shipped]
+PROTOCOLS = [s.id for s in catalogue.available() if s.shipped]
 # (country, subdivision): different holidays, weekends (IL: Fri-Sat) and CN make-up workdays
 SITES = [
     (None, None),
@@ -39,7 +40,7 @@ DATES = st.dates(min_value=date(2024, 1, 1), max_value=date(2030, 12, 31))
 
 @cache
 def protocol(pid: str) -> Protocol:
-    return library.load(pid)
+    return catalogue.load(pid)
 
 
 @cache
@@ -68,7 +69,7 @@ def test_forward_plans_keep_every_invariant(
 ) -> None:
     cal = calendar(*site)
     try:
-        plan = engine.schedule(protocol(pid), start=start, calendar=cal)
+        plan = planner.schedule(protocol(pid), start=start, calendar=cal)
     except InfeasiblePlanError as e:
         # allowed only with an explanation naming days (e.g. a long holiday closing every
         # apheresis day of the window)
@@ -85,7 +86,7 @@ def test_backward_plans_put_the_infusion_on_the_asked_day(
 ) -> None:
     cal = calendar(*site)
     try:
-        plan = engine.schedule(protocol(pid), infusion=infusion, calendar=cal)
+        plan = planner.schedule(protocol(pid), infusion=infusion, calendar=cal)
     except InfeasiblePlanError as e:
         note(str(e))
         if cal.closed(infusion) is not None:
@@ -112,7 +113,7 @@ def test_default_plans_are_feasible_on_almost_every_start_day(
     days = [date.fromordinal(date(2026, 1, 1).toordinal() + i) for i in range(0, 365, 2)]
     for start in days:
         try:
-            check_plan(engine.schedule(protocol(pid), start=start, calendar=cal), cal)
+            check_plan(planner.schedule(protocol(pid), start=start, calendar=cal), cal)
         except InfeasiblePlanError:
             infeasible += 1
     assert infeasible <= 0.03 * len(days)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from cartplan import library
-from cartplan.protocol import Protocol, Stage
+from cartplan.protocol.format import Protocol, Stage
+from cartplan.sources import catalogue
 
 IDS = [
     "lupus-flucy",
@@ -64,14 +64,14 @@ EXPECTED = {
 
 @pytest.mark.parametrize("pid", IDS)
 def test_regimen_and_cell_dose(pid: str) -> None:
-    p = library.load(pid)
+    p = catalogue.load(pid)
     doses, cells = EXPECTED[pid]
     assert regimen(p) == doses
     assert cell_dose(p) == cells
 
 
 def test_jdm_totals_match_the_paper() -> None:
-    r = regimen(library.load("jdm-flucy"))
+    r = regimen(catalogue.load("jdm-flucy"))
     assert r["cyclophosphamide"][0] * len(r["cyclophosphamide"][1]) == 1000
     assert r["fludarabine"][0] * len(r["fludarabine"][1]) == 90
 
@@ -79,7 +79,7 @@ def test_jdm_totals_match_the_paper() -> None:
 @pytest.mark.parametrize("pid", IDS)
 def test_every_unconfirmed_number_is_flagged(pid: str) -> None:
     """Doses, parameters and steps resting only on SEED/R sources (or none) carry an assumption."""
-    p = library.load(pid)
+    p = catalogue.load(pid)
     weak = {r.id for r in p.references if r.status in ("SEED", "R")}
     for x in p.parameters:
         if set(x.references) <= weak:
@@ -102,7 +102,7 @@ def regimen_assumption(p: Protocol) -> str:
 
 @pytest.mark.parametrize("pid", IDS)
 def test_pathway_is_complete(pid: str) -> None:
-    p = library.load(pid)
+    p = catalogue.load(pid)
     stages = {s.stage for s in p.steps}
     assert set(Stage) - {Stage.other} <= stages
     watched = {w for s in p.steps for w in s.watch}
@@ -138,7 +138,7 @@ def test_pathway_is_complete(pid: str) -> None:
     ],
 )
 def test_disease_specific_follow_up(pid: str, words: list[str]) -> None:
-    p = library.load(pid)
+    p = catalogue.load(pid)
     m3 = next(s for s in p.steps if s.id == "fu-m3")
     text = " ".join(i.text for i in m3.checklist)
     for w in words:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from cartplan.terminal import visible
+from cartplan.views.terminal import visible
 
 from tests.conftest import FIXTURES, TODAY, Result, Run
 

@@ -8,7 +8,7 @@ import json
 from datetime import date, timedelta
 from pathlib import Path
 
-from cartplan import ics
+from cartplan.exports import ics
 
 from tests.calendar_readers import with_icalendar, with_vobject
 from tests.conftest import TODAY, Run

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from cartplan.facts import ward_schedule
-from cartplan.protocol import default_shifts
+from cartplan.protocol.format import default_shifts
+from cartplan.views.facts import ward_schedule
 
 from tests.conftest import FIXTURES, Run
 

@@ -7,7 +7,7 @@ import json
 from datetime import date
 from pathlib import Path
 
-from cartplan.workdays import SiteCalendar
+from cartplan.sources.site_calendar import SiteCalendar
 
 from tests.conftest import TODAY, Run
 

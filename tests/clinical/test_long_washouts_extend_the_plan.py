@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from cartplan import library
+from cartplan.sources import catalogue
 
 from tests.clinical.helpers import events, plan
 from tests.conftest import TODAY, Run
@@ -39,7 +39,7 @@ def test_cladribine_6_months_extends_instead_of_failing(run: Run) -> None:
 def test_a_protocol_hard_limit_makes_it_infeasible_and_names_the_drug(
     run: Run, tmp_path: Path
 ) -> None:
-    text = library.find("lupus-flucy").path.read_text(encoding="utf-8")
+    text = catalogue.find("lupus-flucy").path.read_text(encoding="utf-8")
     assert "  medication_extends: true\n" in text
     hard = text.replace(
         "  medication_extends: true\n", "  medication_extends: true\n  hard_max: 35\n"

@@ -12,11 +12,14 @@ from typing import Any
 
 import pytest
 
-from cartplan import engine, fhir_export, ics, library
-from cartplan.engine import Plan
 from cartplan.errors import InputError
-from cartplan.fhir_export import Recorded, Revision, StepStatus
-from cartplan.patient import Patient
+from cartplan.exports import fhir as fhir_export
+from cartplan.exports import ics
+from cartplan.exports.fhir import Recorded, Revision, StepStatus
+from cartplan.patient.model import Patient
+from cartplan.schedule import planner
+from cartplan.schedule.plan import Plan
+from cartplan.sources import catalogue
 
 from tests.conftest import GOLDEN, Run
 from tests.exports import fhir_checks
@@ -61,17 +64,17 @@ REVISIONS = (
 )
 
 
-PROTOCOL = library.load("lupus-flucy")
+PROTOCOL = catalogue.load("lupus-flucy")
 
 
 def make_plan() -> Plan:
     patient = Patient(label="P-017", sex="F", age=40, height_cm=170, weight_kg=70, crcl_ml_min=95)
-    return engine.schedule(
+    return planner.schedule(
         PROTOCOL,
         start=date(2025, 5, 1),
         today=date(2025, 4, 1),
         patient=patient,
-        washout=library.washout_table(),
+        washout=catalogue.washout_table(),
     )
 
 

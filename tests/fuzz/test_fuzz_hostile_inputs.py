@@ -24,7 +24,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cartplan import files
+from cartplan.sources import files
 
 from tests.conftest import FIXTURES
 from tests.fuzz.harness import BORN, MRN, NAME, check, invoke, snapshot

@@ -14,19 +14,24 @@ from collections.abc import Callable
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, NoReturn, get_type_hints
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, get_type_hints
 
 import typer
 
-from cartplan import terminal
 from cartplan.errors import CartplanError, InputError
+from cartplan.services.calendars import calendar_options, write_calendars
+from cartplan.services.planning import (
+    PlanArgs,
+    check_teams,
+    clock,
+    day_or_date,
+    make_plan,
+    today_in,
+)
+from cartplan.views import terminal
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
-    from cartplan.engine import Plan, WorkCalendar
-    from cartplan.patient import Patient
-    from cartplan.protocol import Protocol
+    from cartplan.schedule.plan import Plan
 
 app = typer.Typer(
     name="cartplan",
@@ -128,35 +133,6 @@ PLAN_OPTIONS: dict[str, tuple[object, object]] = {
 }
 
 
-class PlanArgs(NamedTuple):
-    protocol: str
-    start: str | None
-    infusion: str | None
-    sets: list[str] | None
-    country: str | None
-    subdiv: str | None
-    closures: Path | None
-    tz: str | None
-    patient: Path | None
-    label: str | None
-    sex: str | None
-    age: int | None
-    birth_date: str | None
-    weight_kg: float | None
-    height_cm: float | None
-    creatinine: str | None
-    crcl_ml_min: float | None
-    disease: str | None
-    cns_involvement: bool
-    medication: list[str] | None
-    name: str | None
-    mrn: str | None
-    bsa_formula: str | None
-    crcl_weight: str | None
-    include_phi: bool
-    today: str | None
-
-
 def planning_command(func: Callable[..., None]) -> Callable[..., None]:
     """Give a command every planning option; it receives them as `args: PlanArgs`."""
     hints = get_type_hints(func, include_extras=True)  # resolve postponed annotations
@@ -180,237 +156,6 @@ def planning_command(func: Callable[..., None]) -> Callable[..., None]:
     command.__annotations__ = {p.name: p.annotation for p in params}
     del command.__wrapped__  # typer must read the new signature, not the wrapped one
     return command
-
-
-class Overrides(NamedTuple):
-    values: dict[str, int]  # protocol parameters
-    times: dict[str, str]  # STEP.time=HH:MM
-    minutes: dict[str, int]  # STEP.duration=3h / 90m
-
-
-def parse_duration(raw: str, value: str) -> int:
-    """An appointment length: 3h, 90m, 1h30m, 1h30 -> minutes (5 min to 24 h)."""
-    import re
-
-    m = re.fullmatch(r"(?:(\d{1,2})\s*h)?\s*(?:(\d{1,4})\s*(?:m|min)?)?", value.lower())
-    if not value or m is None or (m.group(1) is None and not value.lower().endswith(("m", "min"))):
-        raise InputError(
-            f"--set {raw}: '{value}' is not an appointment length; write 3h, 90m or 1h30m "
-            "(the days a step lasts come from the protocol's parameters)"
-        )
-    minutes = int(m.group(1) or 0) * 60 + int(m.group(2) or 0)
-    if not 5 <= minutes <= 1440:
-        raise InputError(f"--set {raw}: out of range; an appointment lasts 5 min to 24 h")
-    return minutes
-
-
-def parse_overrides(items: list[str] | None) -> Overrides:
-    """--set NAME=VALUE for parameters (whole numbers), STEP.time=HH:MM for appointments and
-    STEP.duration=3h|90m for their length."""
-    import re
-
-    values: dict[str, int] = {}
-    times: dict[str, str] = {}
-    minutes: dict[str, int] = {}
-    for raw in items or []:
-        name, sep, value = raw.partition("=")
-        name, value = name.strip(), value.strip()
-        if not sep or not name:
-            raise InputError(f"--set {raw}: write NAME=VALUE, e.g. --set washout_days=14")
-        if name.endswith(".time"):
-            if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", value):
-                raise InputError(f"--set {raw}: '{value}' is not a time; write HH:MM (24 h)")
-            times[name.removesuffix(".time")] = value
-            continue
-        if name.endswith(".duration"):
-            minutes[name.removesuffix(".duration")] = parse_duration(raw, value)
-            continue
-        try:
-            values[name] = int(value)
-        except ValueError:
-            raise InputError(f"--set {raw}: '{value}' is not a whole number") from None
-    return Overrides(values, times, minutes)
-
-
-def today_in(tz: str | None, override: str | None) -> date:
-    from cartplan.dates import parse_date
-
-    if override is not None:
-        return parse_date(override, "--today")
-    from datetime import datetime
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    if tz is None:
-        return datetime.now().astimezone().date()
-    try:
-        return datetime.now(ZoneInfo(tz)).date()
-    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
-        raise InputError(
-            f"--tz {tz}: unknown time zone; use an IANA name such as Europe/Berlin"
-        ) from None
-
-
-def work_calendar(country: str | None, subdiv: str | None, closures: Path | None) -> WorkCalendar:
-    if subdiv is not None and country is None:
-        raise InputError(f"--subdiv {subdiv}: give --country as well")
-    if country is None and closures is None:
-        from cartplan.engine import MondayToFriday
-
-        return MondayToFriday()
-    from cartplan.workdays import SiteCalendar, read_closures
-
-    return SiteCalendar(country, subdiv, read_closures(closures) if closures else None)
-
-
-def patient_from(
-    args: PlanArgs, today: date | None = None, anchor: date | None = None
-) -> Patient | None:
-    """The patient profile: the file's keys, overridden by flags; None when neither is given.
-
-    With `today`, dates that cannot be right (a birth date in the future, a last dose far ahead)
-    are errors too. No message shows an identifying value (name, record number, birth date).
-    """
-    from cartplan import library
-    from cartplan.errors import PatientError
-
-    where = str(args.patient) if args.patient is not None else "patient"
-    data: dict[str, Any] = {}
-    if args.patient is not None:
-        raw = library.read_yaml(args.patient)
-        if not isinstance(raw, dict):
-            raise InputError(f"{where}: a patient file holds a mapping (label:, …)")
-        data = raw
-    flags = {
-        k: getattr(args, k)
-        for k in (
-            "label",
-            "sex",
-            "age",
-            "birth_date",
-            "weight_kg",
-            "height_cm",
-            "crcl_ml_min",
-            "disease",
-        )
-    }
-    data.update({k: v for k, v in flags.items() if v is not None})
-    if args.cns_involvement:
-        data["cns_involvement"] = True
-    if args.creatinine is not None:
-        value, _, unit = args.creatinine.strip().partition(" ")
-        if unit.strip() not in ("mg/dL", "umol/L"):
-            raise InputError(
-                f"--creatinine {args.creatinine}: give the unit, e.g. '1.2 mg/dL' or "
-                "'106 umol/L' (units are never guessed)"
-            )
-        data["creatinine"] = {"value": value, "unit": unit.strip()}
-    if args.medication:
-        listed = data.get("medications", [])
-        if not isinstance(listed, list):
-            raise PatientError([f"{where}: medications: a list of {{drug:, last_dose:}} entries"])
-        data["medications"] = [*listed, *map(parse_medication, args.medication)]
-    phi = {k: v for k, v in (("name", args.name), ("mrn", args.mrn)) if v is not None}
-    if phi:
-        known = data.get("phi", {})
-        if not isinstance(known, dict):
-            raise PatientError(
-                [f"{where}: phi: a mapping (name:, birth_date:, mrn:); value not shown"]
-            )
-        data["phi"] = {**known, **phi}
-    if not data:
-        return None
-    if args.tz is not None and "timezone" not in data:
-        data["timezone"] = args.tz
-    from pydantic import ValidationError
-
-    from cartplan.patient import Patient, date_problems
-
-    try:
-        patient = Patient.model_validate(data)
-    except ValidationError as e:
-        raise PatientError(
-            [f"{where}: {_patient_problem(data, err)}" for err in e.errors()]
-        ) from None
-    problems = date_problems(patient, today, anchor) if today is not None else []
-    if problems:
-        raise PatientError([f"{where}: {p}" for p in problems])
-    return patient
-
-
-def _patient_problem(data: dict[str, Any], err: Any) -> str:
-    """Field and problem, without the value when the field identifies the patient."""
-    from cartplan import library
-    from cartplan.patient import PHI_FIELDS, Phi
-
-    loc = err["loc"]
-    if not loc or loc[0] not in PHI_FIELDS:
-        return f"{library.field_path(data, loc)}: {library.error_text(err)}"
-    # keys under phi: are shown only when they are field names (a stray key may be a name)
-    named = [str(k) for k in loc if k in PHI_FIELDS or k in Phi.model_fields]
-    return f"{'.'.join(named)}: {library.error_text(err, show_value=False)}"
-
-
-def parse_medication(text: str) -> dict[str, str]:
-    drug, _, rest = text.partition(":")
-    last, _, dose = rest.partition(":")
-    if not drug.strip() or not last.strip():
-        raise InputError(
-            f"--medication {text}: write DRUG[=CLASS]:LAST_DOSE[:DOSE], e.g. "
-            "'mycophenolate mofetil:2025-04-28'"
-        )
-    name, _, drug_class = drug.partition("=")
-    out = {"drug": name.strip(), "last_dose": last.strip()}
-    if drug_class.strip():
-        out["drug_class"] = drug_class.strip()
-    if dose.strip():
-        out["dose"] = dose.strip()
-    return out
-
-
-def with_dosing_choices(protocol: Protocol, args: PlanArgs) -> Protocol:
-    """The protocol with this plan's choice of BSA formula and Cockcroft-Gault weight."""
-    choices = {
-        "bsa_formula": (args.bsa_formula, ("mosteller", "dubois")),
-        "crcl_weight": (args.crcl_weight, ("auto", "actual", "ideal", "adjusted")),
-    }
-    update = {}
-    for field, (value, allowed) in choices.items():
-        if value is None:
-            continue
-        if value not in allowed:
-            raise InputError(f"--{field.replace('_', '-')} {value}: allowed {', '.join(allowed)}")
-        update[field] = value
-    if not update:
-        return protocol
-    return protocol.model_copy(update={"dosing": protocol.dosing.model_copy(update=update)})
-
-
-def make_plan(args: PlanArgs) -> Plan:
-    """A plan from the shared planning options."""
-    from cartplan import engine, library
-    from cartplan.dates import parse_date
-
-    if (args.start is None) == (args.infusion is None):
-        raise InputError("give exactly one of --start (first washout day) or --infusion (D0)")
-    begin = parse_date(args.start, "--start") if args.start is not None else None
-    d0 = parse_date(args.infusion, "--infusion") if args.infusion is not None else None
-    overrides, times, minutes = parse_overrides(args.sets)
-    now = today_in(args.tz, args.today)
-    calendar = work_calendar(args.country, args.subdiv, args.closures)
-    protocol = with_dosing_choices(library.load(args.protocol), args)
-    patient = patient_from(args, now, begin or d0)
-    return engine.schedule(
-        protocol,
-        start=begin,
-        infusion=d0,
-        overrides=overrides,
-        calendar=calendar,
-        today=now,
-        patient=patient,
-        washout=library.washout_table() if patient is not None else None,
-        times=times,
-        durations=minutes,
-    )
 
 
 TeamOpt = Annotated[
@@ -450,18 +195,19 @@ def schedule(
     """Print the dated timeline of a protocol for one patient (table, JSON, Markdown, or an HTML
     page with the plan as a picture); optionally write calendars."""
     plan = make_plan(args)
-    from cartplan import render
+    from cartplan.exports import json as json_contract
+    from cartplan.views import timeline
 
     if ics is not None or ics_dir is not None:
         write_calendars(plan, args, ics, ics_dir, team, plan_id, now)
         if ics == "-":
             return
     if fmt is Format.json:
-        text = render.to_json(plan, args.include_phi)
+        text = json_contract.to_json(plan, args.include_phi)
     elif fmt is Format.markdown:
-        text = render.to_markdown(plan, args.include_phi)
+        text = timeline.to_markdown(plan, args.include_phi)
     elif fmt is Format.html:
-        from cartplan import checklist, timeline_svg
+        from cartplan.views import checklist, timeline_svg
 
         printed = checklist.stamp(plan, checklist.Printout(clock(now)))
         text = timeline_svg.page(plan, today_in(args.tz, args.today), printed)
@@ -469,71 +215,13 @@ def schedule(
         import shutil
 
         width = min(shutil.get_terminal_size((80, 24)).columns, 120)
-        text = render.to_table(plan, width, args.include_phi)
+        text = timeline.to_table(plan, width, args.include_phi)
     if out is not None and str(out) != "-":
-        from cartplan.files import write_atomic
+        from cartplan.sources.files import write_atomic
 
         write_atomic({out: text.encode("utf-8")})
     else:
         terminal.out(text)
-
-
-def check_teams(plan: Plan, teams: list[str] | None) -> None:
-    known = [t.id for t in plan.protocol.teams]
-    for t in teams or []:
-        if t not in known:
-            raise InputError(
-                f"--team {t}: protocol {plan.protocol.id} has no such team "
-                f"(teams: {', '.join(known)})"
-            )
-
-
-def calendar_options(plan: Plan, args: PlanArgs, plan_id: str | None, now: str | None) -> Any:
-    from cartplan import ics
-
-    stamp = clock(now)
-    tz = args.tz or (plan.patient.timezone if plan.patient is not None else None)
-    return ics.Options(ics.plan_id_for(plan, plan_id), stamp, tz, args.include_phi)
-
-
-def write_calendars(
-    plan: Plan,
-    args: PlanArgs,
-    target: str | None,
-    folder: Path | None,
-    teams: list[str] | None,
-    plan_id: str | None,
-    now: str | None,
-) -> None:
-    from cartplan import ics
-
-    check_teams(plan, teams)
-    wanted = teams
-    opts = calendar_options(plan, args, plan_id, now)
-    files: dict[Path, bytes] = {}
-    if target is not None:
-        path = Path(target)
-        previous = ics.read_previous(path) if target != "-" else {}
-        data = ics.calendar(
-            ics.build(plan, opts, wanted, previous),
-            plan,
-            opts,
-            None if not wanted else "+".join(wanted),
-        )
-        if target == "-":
-            terminal.out_bytes(data)
-        else:
-            files[path] = data
-    if folder is not None:
-        for t in [t.id for t in plan.protocol.teams if wanted is None or t.id in wanted]:
-            events = ics.build(plan, opts, [t], ics.read_previous(folder / f"{t}.ics"))
-            if events:
-                files[folder / f"{t}.ics"] = ics.calendar(events, plan, opts, t)
-        everything = ics.build(plan, opts, wanted, ics.read_previous(folder / "all.ics"))
-        files[folder / "all.ics"] = ics.calendar(everything, plan, opts, None)
-    from cartplan.files import write_atomic
-
-    write_atomic(files)
 
 
 @app.command()
@@ -555,12 +243,12 @@ def publish(
     ] = 30.0,
 ) -> None:
     """Upload the plan's events to a CalDAV calendar, one resource per event; updates in place."""
-    from cartplan import caldav_publish
-    from cartplan.files import SECRET_LIMIT, read_text
+    from cartplan.exports import caldav as caldav_export
+    from cartplan.sources.files import SECRET_LIMIT, read_text
 
-    if not 0 < timeout <= caldav_publish.MAX_TIMEOUT:
+    if not 0 < timeout <= caldav_export.MAX_TIMEOUT:
         raise InputError(
-            f"--timeout {timeout:g}: give seconds above 0 and at most {caldav_publish.MAX_TIMEOUT}"
+            f"--timeout {timeout:g}: give seconds above 0 and at most {caldav_export.MAX_TIMEOUT}"
         )
     if caldav_password_file is not None:
         label = f"--caldav-password-file {caldav_password_file}"
@@ -575,7 +263,7 @@ def publish(
     plan = make_plan(args)
     check_teams(plan, team)
     opts = calendar_options(plan, args, plan_id, now)
-    report = caldav_publish.publish(
+    report = caldav_export.publish(
         plan, opts, team, caldav_url, caldav_user, password, timeout=timeout
     )
     terminal.out(report + "\n")
@@ -596,31 +284,6 @@ SheetTeamOpt = Annotated[
     list[str] | None,
     typer.Option("--team", help="Only the steps of this team on the sheets (repeatable)."),
 ]
-
-
-def clock(now: str | None) -> datetime:
-    """The injected clock of audit stamps and DTSTAMPs (--now), else the real one, in UTC."""
-    from datetime import UTC, datetime
-
-    if now is None:
-        return datetime.now(UTC).replace(microsecond=0)
-    try:
-        stamp = datetime.fromisoformat(now)
-        return (stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)).astimezone(UTC)
-    except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 shifted to UTC
-        raise InputError(f"--now {now}: write an ISO date-time") from None
-
-
-def day_or_date(text: str, plan: Plan, what: str) -> date:
-    """A day relative to D0 (-5, 14) or a calendar date (YYYY-MM-DD)."""
-    import re
-    from datetime import timedelta
-
-    from cartplan.dates import parse_date
-
-    if re.fullmatch(r"[+-]?\d{1,4}", text.strip()):
-        return plan.day0 + timedelta(days=int(text))
-    return parse_date(text, what)
 
 
 @app.command()
@@ -648,7 +311,7 @@ def checklist(
     """Print daily ward sheets: one row per occurrence with its time, value fields, escalation
     criteria, shift sign-off and an audit stamp."""
     plan = make_plan(args)
-    from cartplan import checklist as sheets
+    from cartplan.views import checklist as sheets
 
     chosen = [x for x in (day, on) if x is not None]
     if len(chosen) + (first is not None or last is not None) > 1:
@@ -684,7 +347,7 @@ def checklist(
     else:
         text = sheets.to_text(plan, pages, printout)
     if out is not None and str(out) != "-":
-        from cartplan.files import write_atomic
+        from cartplan.sources.files import write_atomic
 
         write_atomic({out: text.encode("utf-8")})
     elif fmt is SheetFormat.text:
@@ -735,15 +398,16 @@ def export_fhir(
 ) -> None:
     """Write the plan as one FHIR R4 Bundle (JSON): PlanDefinition, CarePlan and Patient."""
     plan = make_plan(args)
-    from cartplan import fhir_export, library
+    from cartplan.exports import fhir as fhir_export
+    from cartplan.sources import catalogue
 
     opts = calendar_options(plan, args, plan_id, now)
-    protocol = library.load(args.protocol)  # the whole protocol, for the PlanDefinition
+    protocol = catalogue.load(args.protocol)  # the whole protocol, for the PlanDefinition
     text = fhir_export.to_json(fhir_export.bundle(plan, opts, protocol=protocol))
     if out is None:
         sys.stdout.write(text)
     else:
-        from cartplan.files import write_atomic
+        from cartplan.sources.files import write_atomic
 
         write_atomic({out: text.encode("utf-8")})
 
@@ -751,11 +415,11 @@ def export_fhir(
 @protocols_app.command("list")
 def protocols_list() -> None:
     """List the protocols --protocol accepts."""
-    from cartplan import library
+    from cartplan.sources import catalogue
 
-    for source in library.available():
+    for source in catalogue.available():
         try:
-            p = library.parse(source.path)
+            p = catalogue.parse(source.path)
             line = f"{p.id}\tv{p.version}\t{p.title}"
         except CartplanError as e:
             line = f"{source.id}\tINVALID\t{e}"
@@ -768,10 +432,10 @@ def protocols_show(
     protocol: Annotated[str, typer.Argument(help="Protocol id or .yaml path.")],
 ) -> None:
     """Show a protocol: parameters with ranges, steps with timing, references, assumptions."""
-    from cartplan import library
-    from cartplan.describe import describe
+    from cartplan.sources import catalogue
+    from cartplan.views.protocol_summary import describe
 
-    terminal.out(describe(library.load(protocol)) + "\n")
+    terminal.out(describe(catalogue.load(protocol)) + "\n")
 
 
 @protocols_app.command("validate")
@@ -781,13 +445,13 @@ def protocols_validate(
     ] = None,
 ) -> None:
     """Check protocol files against the format and every validation rule."""
-    from cartplan import library
+    from cartplan.sources import catalogue
 
-    paths = files or [s.path for s in library.available()]
+    paths = files or [s.path for s in catalogue.available()]
     failed = 0
     for path in paths:
         try:
-            library.parse(path)
+            catalogue.parse(path)
         except InputError as e:
             failed += 1
             for problem in getattr(e, "problems", None) or [str(e)]:
@@ -801,7 +465,7 @@ def protocols_validate(
 @protocols_app.command("schema")
 def protocols_schema() -> None:
     """Print the JSON Schema of the protocol format (for editors and reviewers)."""
-    from cartplan.describe import schema_json
+    from cartplan.protocol.schema import schema_json
 
     terminal.out(schema_json())
 

@@ -10,11 +10,11 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from cartplan import ics
 from cartplan.errors import InputError, PublishError
+from cartplan.exports import ics
 
 if TYPE_CHECKING:
-    from cartplan.engine import Plan
+    from cartplan.schedule.plan import Plan
 
 MAX_TIMEOUT = 600  # seconds; --timeout above this is refused
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cartplan.dates import parse_date
-from cartplan.engine import MondayToFriday
 from cartplan.errors import InputError
+from cartplan.schedule.plan import MondayToFriday
 
 if TYPE_CHECKING:
     from holidays import HolidayBase
@@ -80,7 +80,7 @@ def read_closures(path: Path) -> dict[date, str]:
     The file is at most 1 MiB and its lines together close at most MAX_CLOSED_DAYS days, so
     reading it takes bounded time and memory however it is written.
     """
-    from cartplan.files import read_text
+    from cartplan.sources.files import read_text
 
     text = read_text(path, label=f"--closures {path}")
     closed: dict[date, str] = {}

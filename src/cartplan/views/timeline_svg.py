@@ -19,9 +19,9 @@ import html
 from datetime import date, timedelta
 
 from cartplan.dates import fmt
-from cartplan.engine import Event, Plan
-from cartplan.protocol import Stage
-from cartplan.render import ASSUMPTION_NOTE, span_label, step_label, time_text
+from cartplan.protocol.format import Stage
+from cartplan.schedule.plan import Event, Plan
+from cartplan.views.timeline import ASSUMPTION_NOTE, span_label, step_label, time_text
 
 WINDOW = 60  # days from the plan start drawn to scale
 AFTER_D0 = 14  # the chart reaches at least D0 + 14 (the acute monitoring)

@@ -22,12 +22,13 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
-from cartplan import __version__, facts
+from cartplan import __version__
 from cartplan.dates import fmt
-from cartplan.engine import Event, Plan
-from cartplan.facts import DoseText, EscalationLine, ItemLine, frequency, with_condition
-from cartplan.protocol import Shift, Stage
-from cartplan.render import md_escape
+from cartplan.protocol.format import Shift, Stage
+from cartplan.schedule.plan import Event, Plan
+from cartplan.views import facts
+from cartplan.views.facts import DoseText, EscalationLine, ItemLine, frequency, with_condition
+from cartplan.views.timeline import md_escape
 
 
 class Block(NamedTuple):
@@ -56,7 +57,7 @@ def _doses(e: Event, plan: Plan, day: int) -> tuple[DoseText, ...]:
     """Drugs due on `day` (relative to D0), in mg when the patient's numbers are known."""
     lines = facts.dose_lines(e, plan, day)
     if e.step.day0 and e.step.cell_dose is not None:
-        from cartplan.render import cell_dose_line
+        from cartplan.views.timeline import cell_dose_line
 
         lines.append(DoseText(f"CAR-T: {cell_dose_line(e, plan)}", False))
     return tuple(lines)
@@ -154,7 +155,7 @@ def nursing_day(day: date, shifts: Sequence[Shift]) -> str:
 
 def changes(plan: Plan) -> list[str]:
     """What this plan changed from the protocol defaults: parameters, times, durations."""
-    from cartplan.render import changed_parameters, duration_text
+    from cartplan.views.timeline import changed_parameters, duration_text
 
     out = changed_parameters(plan)
     for e in plan.events:
@@ -183,10 +184,10 @@ def identity(plan: Plan, include_phi: bool) -> list[str]:
     """Name, record number and birth date with --include-phi; empty: a hospital label goes here."""
     if not include_phi:
         return []
-    from cartplan.render import phi_fields
+    from cartplan.patient.privacy import phi_fields
 
     names = {"name": "Name", "mrn": "MRN", "birth_date": "Born"}
-    return [f"{names[k]}: {v}" for k, v in phi_fields(plan).items() if v]
+    return [f"{names[k]}: {v}" for k, v in phi_fields(plan.patient).items() if v]
 
 
 def _tick(dose: DoseText) -> str:
@@ -390,6 +391,6 @@ def to_markdown(plan: Plan, pages: list[DaySheet], pr: Printout) -> str:
 
 
 def to_html(plan: Plan, pages: list[DaySheet], pr: Printout) -> str:
-    from cartplan.sheet_html import booklet
+    from cartplan.views.sheet_html import booklet
 
     return booklet(plan, pages, pr)

@@ -10,9 +10,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from cartplan.engine import DAY0, Node, dependency_order, resolve
 from cartplan.errors import ProtocolError
-from cartplan.protocol import ForWhom, Protocol, Rule, Stage, Step, Value
+from cartplan.protocol.format import ForWhom, Protocol, Rule, Stage, Step, Value
+from cartplan.protocol.graph import DAY0, Node, dependency_order, resolve
 
 MAX_SPAN = 7320  # days from the plan start any step may reach, either way (about 20 years)
 

@@ -12,157 +12,33 @@ days missing instead of bending the plan.
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Iterator, Mapping
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, NamedTuple
-from typing import Protocol as TypingProtocol
 
 from cartplan.dates import add_months, fmt, plural
-from cartplan.errors import InfeasiblePlanError, InputError, ProtocolError
-from cartplan.protocol import Constraint, Protocol, Rule, Stage, Step, Value
+from cartplan.errors import InfeasiblePlanError, InputError
+from cartplan.protocol.format import Constraint, Protocol, Rule, Stage, Step, Value
+from cartplan.protocol.graph import (
+    DAY0,
+    Node,
+    bind_parameters,
+    dependency_order,
+    node_deps,
+    resolve,
+)
+from cartplan.schedule.plan import Event, MondayToFriday, Plan, WorkCalendar
 
 if TYPE_CHECKING:
-    from cartplan.dosing import Dosing, Washout
-    from cartplan.patient import Patient, WashoutTable
+    from cartplan.patient.model import Patient
+    from cartplan.patient.washout import Washout
+    from cartplan.patient.washout_table import WashoutTable
 
-DAY0 = "day0"
 OUTSIDE_WINDOW = "no working day in its window"
 _SEARCH_LIMIT = 200_000  # candidate placements tried before giving up on a plan
 _WORK_LIMIT = 400_000  # candidate days looked at in one schedule() call, all searches together
 _BACKWARD_HORIZON = 730  # days before the infusion searched for a plan start
 _BACKWARD_SLACK = 21  # days later than the usual lead where the backward search begins
-
-Node = tuple[str, str]  # (step id, "start" | "end")
-
-
-class WorkCalendar(TypingProtocol):
-    def closed(self, day: date) -> str | None:
-        """Why `day` is not a working day ('weekend', 'holiday: …'), or None if it is one."""
-        ...
-
-
-class MondayToFriday:
-    """Working days when no country or site calendar is given."""
-
-    def closed(self, day: date) -> str | None:
-        return "weekend" if day.weekday() >= 5 else None
-
-
-class Event(NamedTuple):
-    step: Step
-    start: date
-    end: date  # inclusive
-    day: int  # start relative to D0
-    day_end: int
-    notes: tuple[str, ...] = ()
-    time: str | None = None  # HH:MM local: a timed appointment on each day of the step
-    minutes: int = 60  # length of the timed appointment
-
-
-class Plan(NamedTuple):
-    protocol: Protocol
-    parameters: Mapping[str, int]
-    start: date
-    day0: date
-    events: tuple[Event, ...]
-    warnings: tuple[str, ...] = ()
-    patient: Patient | None = None
-    dosing: Dosing | None = None
-    age: int | None = None  # on D0: decides CAPD/ICE and the other age rules everywhere
-    facts: frozenset[str] = frozenset()  # patient facts: prior:<class>, cns-involvement
-    calendar: WorkCalendar | None = None  # the working days the plan was solved with
-
-
-def bind_parameters(protocol: Protocol, overrides: Mapping[str, int]) -> dict[str, int]:
-    """The protocol's defaults with `overrides` applied; each override range-checked."""
-    values = {p.name: p.default for p in protocol.parameters}
-    for name, value in overrides.items():
-        if name not in values:
-            known = ", ".join(sorted(values)) or "none"
-            raise InputError(
-                f"--set {name}: protocol {protocol.id} has no parameter '{name}' (known: {known})"
-            )
-        p = protocol.parameter(name)
-        if not p.min <= value <= p.max:
-            raise InputError(
-                f"--set {name}={value}: out of range; allowed {p.min}–{p.max} {p.unit}"
-            )
-        values[name] = value
-    return values
-
-
-def resolve(protocol: Protocol, values: Mapping[str, int], value: Value) -> int:
-    """A step value: a literal, a parameter's value, or NAME.min / NAME.max of its range."""
-    if isinstance(value, int):
-        return value
-    name, _, bound = value.partition(".")
-    if name not in values or bound not in ("", "min", "max"):
-        raise ProtocolError([f"{protocol.id}: unknown parameter reference '{value}'"])
-    if bound == "":
-        return values[name]
-    p = protocol.parameter(name)
-    return p.min if bound == "min" else p.max
-
-
-def node_deps(protocol: Protocol, node: Node) -> set[Node]:
-    """The days that must be known before `node` (a step's start or end) can be placed."""
-    steps = {s.id: s for s in protocol.steps}
-    day0 = next((s.id for s in protocol.steps if s.day0), None)
-    sid, edge = node
-    s = steps[sid]
-    if edge == "start":
-        after = s.placement.after
-        if after == DAY0:
-            return {(day0, "start")} if day0 is not None else set()
-        return {(after, s.placement.edge)} if after is not None and after in steps else set()
-    deps: set[Node] = {(sid, "start")}
-    if s.end_day is not None and day0 is not None:
-        deps.add((day0, "start"))
-    if s.ends_before is not None and s.ends_before in steps:
-        deps.add((s.ends_before, "start"))
-    return deps
-
-
-def dependency_order(protocol: Protocol) -> list[Node]:
-    """Start/end nodes in an order where each follows what it depends on (protocol order first).
-
-    Raises ProtocolError naming the steps of a cycle.
-    """
-    index = {s.id: i for i, s in enumerate(protocol.steps)}
-    deps = {
-        (s.id, edge): node_deps(protocol, (s.id, edge))
-        for s in protocol.steps
-        for edge in ("start", "end")
-    }
-    users: dict[Node, list[Node]] = {n: [] for n in deps}
-    for n, ds in deps.items():
-        for d in ds:
-            users[d].append(n)
-    waiting = {n: len(ds) for n, ds in deps.items()}
-
-    def key(n: Node) -> tuple[int, int]:
-        return index[n[0]], 0 if n[1] == "start" else 1
-
-    ready = [(key(n), n) for n, k in waiting.items() if k == 0]
-    heapq.heapify(ready)
-    order: list[Node] = []
-    while ready:
-        _, n = heapq.heappop(ready)
-        order.append(n)
-        for u in users[n]:
-            waiting[u] -= 1
-            if waiting[u] == 0:
-                heapq.heappush(ready, (key(u), u))
-    if len(order) < len(deps):
-        stuck = sorted({n[0] for n, k in waiting.items() if k > 0}, key=index.__getitem__)
-        raise ProtocolError(
-            [
-                f"{protocol.id}: steps caught in a dependency cycle (or waiting on one): "
-                + " -> ".join(stuck)
-            ]
-        )
-    return order
 
 
 class _GaveUp(InfeasiblePlanError):
@@ -515,7 +391,7 @@ def schedule(
     if patient is not None:
         facts = patient.facts()
     if patient is not None and washout is not None:
-        from cartplan.dosing import washout_from_medications
+        from cartplan.patient.washout import washout_from_medications
 
         meds = washout_from_medications(washout, patient, start)
         facts |= meds.facts
@@ -577,7 +453,7 @@ def schedule(
         )
     dosing = None
     if patient is not None and (patient.weight_kg, patient.height_cm) != (None, None):
-        from cartplan.dosing import patient_numbers
+        from cartplan.patient.dosing import patient_numbers
 
         dosing = patient_numbers(active.model_copy(update={"steps": kept}), patient, day0)
         warnings += dosing.warnings

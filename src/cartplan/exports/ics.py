@@ -27,7 +27,7 @@ from cartplan.errors import InputError
 if TYPE_CHECKING:
     import icalendar
 
-    from cartplan.engine import Event, Plan
+    from cartplan.schedule.plan import Event, Plan
 
 PRODID = f"-//cartplan//cartplan {__version__}//EN"
 NAMESPACE = uuid.UUID("6f1f3c1e-8c1a-4c55-9a55-2f0c7c0a7a11")  # cartplan's own UUID namespace
@@ -66,7 +66,7 @@ def per_day(e: Event) -> bool:
 
 
 def _day_of(e: Event, on: date) -> str:
-    from cartplan.render import day_label
+    from cartplan.views.timeline import day_label
 
     n = (e.end - e.start).days + 1
     return f"{day_label(e.day + (on - e.start).days)} (day {(on - e.start).days + 1} of {n})"
@@ -74,7 +74,7 @@ def _day_of(e: Event, on: date) -> str:
 
 def summary(e: Event, plan: Plan, on: date | None = None) -> str:
     who = plan.patient.label if plan.patient is not None else None
-    from cartplan.render import span_label
+    from cartplan.views.timeline import span_label
 
     text = f"{e.step.title} {span_label(e, '–') if on is None else _day_of(e, on)}"
     return f"{who} · {text}" if who else text
@@ -82,7 +82,8 @@ def summary(e: Event, plan: Plan, on: date | None = None) -> str:
 
 def description(e: Event, plan: Plan, include_phi: bool, on: date | None = None) -> str:
     from cartplan.dates import fmt
-    from cartplan.render import event_notes, phi_fields
+    from cartplan.patient.privacy import phi_fields
+    from cartplan.views.timeline import event_notes
 
     p = plan.protocol
     lines = [e.step.description] if e.step.description else []
@@ -91,7 +92,7 @@ def description(e: Event, plan: Plan, include_phi: bool, on: date | None = None)
             f"{e.time} on each day, {fmt(e.start)} – {fmt(e.end)}: this is {_day_of(e, on)}"
         )
     lines += event_notes(e, plan)
-    from cartplan import facts
+    from cartplan.views import facts
 
     if items := facts.items(e, plan):
         lines.append("Checklist:")
@@ -110,7 +111,7 @@ def description(e: Event, plan: Plan, include_phi: bool, on: date | None = None)
     if plan.patient is not None:
         lines.append(f"Patient: {plan.patient.label}")
         if include_phi:
-            lines += [f"{k}: {v}" for k, v in phi_fields(plan).items() if v]
+            lines += [f"{k}: {v}" for k, v in phi_fields(plan.patient).items() if v]
     if e.step.assumption:
         lines.append(f"Assumption: {e.step.assumption}")
     return "\n".join(lines)
@@ -279,7 +280,7 @@ def _sequence(value: object) -> int:
 
 def read_previous(path: Path) -> dict[str, tuple[int, str]]:
     """The earlier export at `path`, when it is a regular file cartplan can read."""
-    from cartplan.files import PREVIOUS_LIMIT, read_input
+    from cartplan.sources.files import PREVIOUS_LIMIT, read_input
 
     try:
         return previous_state(read_input(path, PREVIOUS_LIMIT))

@@ -2,16 +2,7 @@
 
 from __future__ import annotations
 
-import json
-
-from cartplan.protocol import Placement, Protocol, Step, Value
-
-
-def schema_json() -> str:
-    schema = Protocol.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "cartplan protocol"
-    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+from cartplan.protocol.format import Placement, Protocol, Step, Value
 
 
 def _v(value: Value | None, defaults: dict[str, int] | None = None) -> str:

@@ -28,14 +28,14 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cartplan.errors import InputError
-from cartplan.ics import NAMESPACE
-from cartplan.protocol import Stage
+from cartplan.exports.ics import NAMESPACE
+from cartplan.protocol.format import Stage
 
 if TYPE_CHECKING:
-    from cartplan.dosing import DoseLine
-    from cartplan.engine import Event, Plan
-    from cartplan.ics import Options
-    from cartplan.protocol import Dose, Protocol, Reference, Step
+    from cartplan.exports.ics import Options
+    from cartplan.patient.dosing import DoseLine
+    from cartplan.protocol.format import Dose, Protocol, Reference, Step
+    from cartplan.schedule.plan import Event, Plan
 
 CANONICAL_BASE = "https://cartplan.org/fhir"
 LABEL_SYSTEM = "urn:cartplan:label"  # the pseudonymous patient label
@@ -156,7 +156,7 @@ def _days(n: int, unit: str = "d") -> JSON:
 
 def _related(step: Step, protocol: Protocol, values: dict[str, int]) -> list[JSON]:
     """The offset from the step this one is placed after (the infusion for 'day0')."""
-    from cartplan.engine import DAY0, resolve
+    from cartplan.protocol.graph import DAY0, resolve
 
     pl = step.placement
     if pl.after is None:
@@ -188,7 +188,7 @@ def _citation_url(ref: Reference) -> str | None:
 
 def plan_definition(protocol: Protocol) -> JSON:
     """The protocol as published: every step (also conditional ones), default parameters."""
-    from cartplan.describe import timing
+    from cartplan.views.protocol_summary import timing
 
     values = {p.name: p.default for p in protocol.parameters}
     teams = {t.id: t.name for t in protocol.teams}
@@ -286,7 +286,7 @@ def _period(e: Event, opts: Options) -> JSON:
 
 
 def _dose_text(e: Event, dose: Dose, line: DoseLine | None) -> str:
-    from cartplan.render import day_label
+    from cartplan.views.timeline import day_label
 
     days = ", ".join(day_label(d) for d in dose.days)
     if line is None:
@@ -318,7 +318,7 @@ class _Activity(NamedTuple):
 
 
 def _activities(plan: Plan, opts: Options) -> list[_Activity]:
-    from cartplan.render import event_notes
+    from cartplan.views.timeline import event_notes
 
     teams = {t.id: t.name for t in plan.protocol.teams}
     out = []
@@ -360,7 +360,7 @@ def _activities(plan: Plan, opts: Options) -> list[_Activity]:
 
 def patient_resource(plan: Plan, rid: str, include_phi: bool) -> JSON:
     """The label as the only identifier; name, birth date and MRN only when asked for."""
-    from cartplan.render import phi_fields
+    from cartplan.patient.privacy import phi_fields
 
     assert plan.patient is not None  # noqa: S101 - checked by bundle()
     out: JSON = {
@@ -369,7 +369,7 @@ def patient_resource(plan: Plan, rid: str, include_phi: bool) -> JSON:
         "identifier": [{"system": LABEL_SYSTEM, "value": plan.patient.label}],
     }
     if include_phi:
-        phi = phi_fields(plan)
+        phi = phi_fields(plan.patient)
         if phi["mrn"]:
             out["identifier"].append(
                 {

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
-from cartplan.protocol import ForWhom, Stage
+from cartplan.protocol.format import ForWhom, Stage
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from cartplan.engine import Event, Plan
-    from cartplan.protocol import CheckItem, Shift
+    from cartplan.protocol.format import CheckItem, Shift
+    from cartplan.schedule.plan import Event, Plan
 
 
 class ItemLine(NamedTuple):

@@ -28,7 +28,10 @@ from collections.abc import Sequence
 from datetime import date
 from typing import NamedTuple
 
-from cartplan.checklist import (
+from cartplan.dates import fmt
+from cartplan.protocol.format import Shift
+from cartplan.schedule.plan import Plan
+from cartplan.views.checklist import (
     ADMINISTRATION,
     IDENTITY_CHECK,
     Block,
@@ -47,10 +50,7 @@ from cartplan.checklist import (
     stamp,
     time_label,
 )
-from cartplan.dates import fmt
-from cartplan.engine import Plan
-from cartplan.facts import ItemLine, frequency
-from cartplan.protocol import Shift
+from cartplan.views.facts import ItemLine, frequency
 
 PAPER = {"a4": ("A4", 210.0, 297.0), "letter": ("letter", 215.9, 279.4)}
 MARGIN = 8.0  # mm, all four sides
