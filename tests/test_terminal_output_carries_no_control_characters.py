@@ -15,7 +15,7 @@ from cartplan.views.terminal import visible
 
 from tests.conftest import FIXTURES, TODAY, Result, Run
 
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 EVIL = "\x1b]0;PWNED\x07\x1b[2J\x1b[8mhidden\x9b31m\u202e\r"
 EVIL_YAML = r"\e]0;PWNED\a\e[2J\e[8mhidden\x9b31m\u202e\r"
 
@@ -104,16 +104,18 @@ def test_protocol_commands(run: Run, protocol: Path, monkeypatch: pytest.MonkeyP
     ],
 )
 def test_file_names_and_values_in_errors(run: Run, args: tuple[str, ...]) -> None:
-    result = run("schedule", "-p", "lupus-flucy", "--today", TODAY, *args)
+    anchor = () if args[0] == "--start" else ("--start", "2025-05-01")
+    result = run("schedule", "-p", "lupus-flucy", "--today", TODAY, *anchor, *args)
     assert result.code == 2
-    assert result.err.startswith("cartplan: error: ")
+    assert result.err.startswith("cartplan: error: ") and "PWNED" in result.err
     clean(result)
 
 
-def test_error_lines_stay_one_per_problem(run: Run) -> None:
-    result = run("schedule", "-p", f"/nonexistent/a\x0bb\x1cc\u2028d{EVIL}.yaml")
-    assert result.code == 2
-    assert len(result.err.splitlines()) == 1
+@pytest.mark.parametrize("separator", ["\x0b", "\x1c", "\x85", "\u2028", "\u2029"])
+def test_error_lines_stay_one_per_problem(run: Run, separator: str) -> None:
+    result = run("schedule", "--start", "2025-05-01", "-p", f"/nonexistent/a{separator}b.yaml")
+    assert result.code == 2 and "no such protocol file" in result.err
+    assert len(result.err.splitlines()) == 1  # str.splitlines splits at each of them
     clean(result)
 
 

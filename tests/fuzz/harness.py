@@ -30,7 +30,7 @@ MEMORY = 2 << 30  # address space a run may add
 NAME, MRN, BORN = "Quirinus Zebedee-Pfefferkorn", "4711002233", "1961-07-23"
 PLANTED = (NAME, "Zebedee", MRN, BORN)
 
-CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 TEMPORARY = re.compile(r"^\..+\.[0-9a-f]{12}\.tmp$")
 
 

@@ -84,8 +84,8 @@ def load(spec: str | Path) -> Protocol:
 def parse(path: Path) -> Protocol:
     """A validated protocol from its file.
 
-    Start-up time is a feature: a cache of earlier validations skips YAML, the rule checks and
-    the step chain checks when the file, its name and the format's code are unchanged. The cache
+    Start-up time is a feature: a cache of earlier validations skips YAML, pydantic's validator
+    and the rule checks when the file, its name and the format's code are unchanged. The cache
     holds data only (JSON, never pickle); an entry is served only when the folder and the file
     belong to this user and nobody else may write them, and when the content hash it records is
     that of the file just read. Anything else is ignored and rebuilt.

@@ -2,7 +2,8 @@
 
 - Control characters from data (step titles, closure reasons, file names, labels) are shown as
   ``\\uXXXX`` instead of reaching the terminal raw, where they could retitle the window, clear
-  the screen or hide text: C0 except tab and newline, DEL, C1, and the bidirectional overrides.
+  the screen or hide text: C0 except tab and newline, DEL, C1, the bidirectional overrides,
+  and the Unicode line and paragraph separators (which split one message line into two).
   In JSON output the same spelling is a valid escape, so the JSON still reads back unchanged.
 - Characters the stream's encoding cannot show (cp1252 on Windows, ASCII) become readable ASCII:
   '→' is '->', 'µ' is 'u', '×' is 'x'; what has no spelling becomes '?'.
@@ -19,8 +20,10 @@ from typing import TextIO
 
 from cartplan.errors import OutputError
 
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_CONTROL_IN_ICS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL_IN_ICS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
 _LONE_CR = re.compile("\r(?!\n)")
 _ASCII = {
     "→": "->",
