@@ -1,12 +1,34 @@
-"""One error tree: each class carries the exit code the CLI returns for it."""
+"""One error tree: each class carries the exit code the CLI returns for it.
+
+An error carries a `Message` (code and parameters) from the core, or words from an edge; the
+CLI renders it in the reader's language. `str(error)` is the English rendering.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+
+from cartplan.messages import Message, Text
 
 
 class CartplanError(Exception):
     """Base of every error a user can cause; the CLI prints its one-line message."""
 
     exit_code = 1
+
+    def __init__(self, message: Text) -> None:
+        self.message = message
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        from cartplan.i18n import render
+
+        return render(self.message)
+
+    @property
+    def code(self) -> str | None:
+        """The message code, when the error comes from the core."""
+        return self.message.code if isinstance(self.message, Message) else None
 
 
 class InputError(CartplanError):
@@ -18,19 +40,29 @@ class InputError(CartplanError):
 class ProtocolError(InputError):
     """A protocol file that does not parse or breaks a validation rule."""
 
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        first = problems[0] if problems else "invalid protocol"
-        more = f" (+{len(problems) - 1} more problems)" if len(problems) > 1 else ""
-        super().__init__(first + more)
+    def __init__(self, problems: Sequence[Text]) -> None:
+        self.problems = list(problems)
+        super().__init__(self.problems[0] if self.problems else "invalid protocol")
+
+    def __str__(self) -> str:
+        from cartplan.i18n import render
+
+        first = render(self.message)
+        more = f" (+{len(self.problems) - 1} more problems)" if len(self.problems) > 1 else ""
+        return first + more
 
 
 class PatientError(InputError):
     """A patient profile with implausible or missing values: one line per problem."""
 
-    def __init__(self, problems: list[str]) -> None:
-        self.problems = problems
-        super().__init__("\n".join(problems))
+    def __init__(self, problems: Sequence[Text]) -> None:
+        self.problems = list(problems)
+        super().__init__(self.problems[0] if self.problems else "invalid patient")
+
+    def __str__(self) -> str:
+        from cartplan.i18n import render
+
+        return "\n".join(render(p) for p in self.problems)
 
 
 class InfeasiblePlanError(CartplanError):

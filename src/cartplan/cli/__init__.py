@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, get_type_hints
 import typer
 
 from cartplan.errors import CartplanError, InputError
+from cartplan.messages import Message
 from cartplan.services.calendars import calendar_options, write_calendars
 from cartplan.services.planning import (
     PlanArgs,
@@ -470,6 +471,23 @@ def protocols_schema() -> None:
     terminal.out(schema_json())
 
 
+# The core names no command-line flags: for an error about a value a flag gave, the CLI says
+# which flag (message code -> prefix over the message's parameters).
+FLAG_OF = {
+    "parameter.unknown": "--set {name}: ",
+    "parameter.out_of_range": "--set ",
+}
+
+
+def words(e: CartplanError) -> str:
+    """The error as the user reads it: in words, with the flag it is about."""
+    text = str(e)
+    message = e.message
+    if isinstance(message, Message) and (prefix := FLAG_OF.get(message.code)):
+        text = prefix.format(**message.params) + text
+    return text
+
+
 def fail(message: str, code: int) -> NoReturn:
     """One line per problem on stderr, then the exit code."""
     from cartplan.errors import OutputError
@@ -548,7 +566,7 @@ def main(argv: list[str] | None = None) -> None:
     except CartplanError as e:
         if debug:
             raise
-        fail(str(e), e.exit_code)
+        fail(words(e), e.exit_code)
     except TyperException as e:
         fail(e.format_message(), getattr(e, "exit_code", 2))
     except typer.Abort:

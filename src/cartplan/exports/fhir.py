@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from cartplan.errors import InputError
 from cartplan.exports.ics import NAMESPACE
 from cartplan.protocol.format import Stage
+from cartplan.views import facts as event_facts
 
 if TYPE_CHECKING:
     from cartplan.exports.ics import Options
@@ -353,7 +354,7 @@ def _activities(plan: Plan, opts: Options) -> list[_Activity]:
             }
             if line is not None:
                 detail["dailyAmount"] = _mg(line.amount_mg)
-            detail["description"] = "\n".join([*e.notes, _dose_text(e, dose, line)])
+            detail["description"] = "\n".join([*event_facts.notes(e), _dose_text(e, dose, line)])
             out.append(_Activity(e.step.id, dose.agent, len(dose.days), detail))
     return out
 
@@ -606,8 +607,8 @@ def bundle(
         "period": {"start": plan.start.isoformat(), "end": max(ends).isoformat()},
         "activity": details,
     }
-    if plan.warnings:
-        care_plan["note"] = [{"text": w} for w in plan.warnings]
+    if warnings := event_facts.warnings(plan):
+        care_plan["note"] = [{"text": w} for w in warnings]
     resources = [
         patient_resource(plan, refs["Patient"], opts.include_phi),
         definition,

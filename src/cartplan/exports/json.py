@@ -8,6 +8,7 @@ from typing import Any
 
 from cartplan.patient.privacy import phi_fields
 from cartplan.schedule.plan import Event, Plan
+from cartplan.views import facts
 
 
 def event_json(e: Event, plan: Plan) -> dict[str, Any]:
@@ -21,7 +22,7 @@ def event_json(e: Event, plan: Plan) -> dict[str, Any]:
         "day": e.day,
         "day_end": e.day_end,
         "teams": list(e.step.teams),
-        "notes": list(e.notes),
+        "notes": facts.notes(e),
     }
     if e.time is not None:
         out["time"] = e.time
@@ -61,8 +62,6 @@ def event_json(e: Event, plan: Plan) -> dict[str, Any]:
     if e.step.cell_dose is not None:
         c = e.step.cell_dose
         out["cell_dose"] = {"product": c.product, "per_kg": c.per_kg, "flat": c.flat}
-    from cartplan.views import facts
-
     if items := facts.items(e, plan):
         out["checklist"] = [
             {"text": x.text, "times_per_day": x.times, "for": x.condition or None} for x in items
@@ -97,7 +96,7 @@ def plan_json(plan: Plan, include_phi: bool = False) -> dict[str, Any]:
             for x in plan.dosing.calcs
         ]
     out["events"] = [event_json(e, plan) for e in plan.events]
-    out["warnings"] = list(plan.warnings)
+    out["warnings"] = facts.warnings(plan)
     return out
 
 

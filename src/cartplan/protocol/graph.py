@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from cartplan.errors import InputError, ProtocolError
+from cartplan.messages import msg
 from cartplan.protocol.format import Protocol, Value
 
 if TYPE_CHECKING:
@@ -26,14 +27,19 @@ def bind_parameters(protocol: Protocol, overrides: Mapping[str, int]) -> dict[st
     values = {p.name: p.default for p in protocol.parameters}
     for name, value in overrides.items():
         if name not in values:
-            known = ", ".join(sorted(values)) or "none"
-            raise InputError(
-                f"--set {name}: protocol {protocol.id} has no parameter '{name}' (known: {known})"
-            )
+            known = sorted(values) or ["none"]
+            raise InputError(msg("parameter.unknown", protocol=protocol.id, name=name, known=known))
         p = protocol.parameter(name)
         if not p.min <= value <= p.max:
             raise InputError(
-                f"--set {name}={value}: out of range; allowed {p.min}–{p.max} {p.unit}"
+                msg(
+                    "parameter.out_of_range",
+                    name=name,
+                    value=value,
+                    min=p.min,
+                    max=p.max,
+                    unit=p.unit,
+                )
             )
         values[name] = value
     return values
@@ -45,7 +51,7 @@ def resolve(protocol: Protocol, values: Mapping[str, int], value: Value) -> int:
         return value
     name, _, bound = value.partition(".")
     if name not in values or bound not in ("", "min", "max"):
-        raise ProtocolError([f"{protocol.id}: unknown parameter reference '{value}'"])
+        raise ProtocolError([msg("parameter.unknown_reference", protocol=protocol.id, value=value)])
     if bound == "":
         return values[name]
     p = protocol.parameter(name)
@@ -103,10 +109,5 @@ def dependency_order(protocol: Protocol) -> list[Node]:
                 heapq.heappush(ready, (key(u), u))
     if len(order) < len(deps):
         stuck = sorted({n[0] for n, k in waiting.items() if k > 0}, key=index.__getitem__)
-        raise ProtocolError(
-            [
-                f"{protocol.id}: steps caught in a dependency cycle (or waiting on one): "
-                + " -> ".join(stuck)
-            ]
-        )
+        raise ProtocolError([msg("steps.cycle", steps=" -> ".join(stuck))])
     return order

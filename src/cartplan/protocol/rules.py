@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from cartplan.errors import ProtocolError
+from cartplan.messages import Text
 from cartplan.protocol.format import ForWhom, Protocol, Rule, Stage, Step, Value
 from cartplan.protocol.graph import DAY0, Node, dependency_order, resolve
 
@@ -23,9 +24,9 @@ _URL = re.compile(r"^https://\S+$")
 FACT = re.compile(r"^(prior:[a-z0-9-]+|cns-involvement)$")
 
 
-def validate(p: Protocol) -> list[str]:
+def validate(p: Protocol) -> list[Text]:
     """Every rule violation in `p`, one line each; empty when the protocol is sound."""
-    problems: list[str] = []
+    problems: list[Text] = []
     problems += _unique_ids(p)
     problems += _references(p)
     problems += _anchors(p)
@@ -41,7 +42,7 @@ def validate(p: Protocol) -> list[str]:
     try:
         order = dependency_order(p)
     except ProtocolError as e:
-        problems += [m.split(": ", 1)[-1] for m in e.problems]
+        problems += e.problems
     else:
         if not problems:
             problems += _span(p, order)

@@ -91,7 +91,7 @@ def sheets(plan: Plan, days: Iterable[date], teams: Iterable[str] | None = None)
                 _doses(e, plan, rel),
                 tuple(facts.escalations(e, plan)),
                 tuple(s.references),
-                e.notes if d == e.start else (),
+                tuple(facts.notes(e)) if d == e.start else (),
                 e.time,
                 s.day0 and s.cell_dose is not None and d == e.start,
             )

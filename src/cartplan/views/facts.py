@@ -41,6 +41,20 @@ class EscalationLine(NamedTuple):
     references: tuple[str, ...]
 
 
+def notes(e: Event) -> list[str]:
+    """Why an event moved, tasks due: in words (the core gives them as messages)."""
+    from cartplan.i18n import render
+
+    return [render(n) for n in e.notes]
+
+
+def warnings(plan: Plan) -> list[str]:
+    """What the plan warns about, in words."""
+    from cartplan.i18n import render
+
+    return [render(w) for w in plan.warnings]
+
+
 def frequency(times: int) -> str:
     if times == 1:
         return "once daily"

@@ -6,6 +6,7 @@ from cartplan.dates import fmt
 from cartplan.patient.dosing import cells
 from cartplan.patient.privacy import phi_fields
 from cartplan.schedule.plan import Event, Plan
+from cartplan.views import facts
 
 
 def day_label(day: int) -> str:
@@ -106,7 +107,7 @@ def event_notes(e: Event, plan: Plan) -> list[str]:
     """What a reader needs beside the title: why it moved, and doses."""
     from cartplan.views.facts import age_lines
 
-    lines = [*e.notes, *regimen_lines(e, plan)]
+    lines = [*facts.notes(e), *regimen_lines(e, plan)]
     if (dose := cell_dose_line(e, plan)) is not None:
         lines.append(dose)
     return lines + age_lines(e, plan)
@@ -181,8 +182,8 @@ def to_markdown(plan: Plan, include_phi: bool = False) -> str:
             f"{'<br>'.join(md_escape(n) for n in event_notes(e, plan))} |"
         )
     out += ["", md_escape(ASSUMPTION_NOTE.format(plan.protocol.id))]
-    if plan.warnings:
-        out += ["", *(f"> **Warning:** {md_escape(w)}" for w in plan.warnings)]
+    if warnings := facts.warnings(plan):
+        out += ["", *(f"> **Warning:** {md_escape(w)}" for w in warnings)]
     return "\n".join(out) + "\n"
 
 
@@ -243,6 +244,9 @@ def to_table(plan: Plan, width: int = 80, include_phi: bool = False) -> str:
     lines = [w for line in head for w in textwrap.wrap(line, width, subsequent_indent="  ")]
     lines += ["", *columns([["Date", "Day", "Step", "Teams", "Notes"]], widths)]
     lines += ["─" * min(width, sum(widths) + 8), *columns(rows, widths), ""]
-    notes = [ASSUMPTION_NOTE.format(plan.protocol.id), *(f"warning: {w}" for w in plan.warnings)]
+    notes = [
+        ASSUMPTION_NOTE.format(plan.protocol.id),
+        *(f"warning: {w}" for w in facts.warnings(plan)),
+    ]
     lines += [w for line in notes for w in textwrap.wrap(line, width, subsequent_indent="  ")]
     return "\n".join(lines) + "\n"

@@ -21,6 +21,7 @@ from datetime import date, timedelta
 from cartplan.dates import fmt
 from cartplan.protocol.format import Stage
 from cartplan.schedule.plan import Event, Plan
+from cartplan.views import facts
 from cartplan.views.timeline import ASSUMPTION_NOTE, span_label, step_label, time_text
 
 WINDOW = 60  # days from the plan start drawn to scale
@@ -95,7 +96,7 @@ class _Chart:
     def shape(self, ev: Event, body: str, tag: str) -> str:
         """One shape for one step: data-step, role, title and description."""
         ident = self.next_id()
-        notes = "; ".join(ev.notes)
+        notes = "; ".join(facts.notes(ev))
         desc = f"{ev.step.stage.value}; teams: {', '.join(ev.step.teams)}"
         desc += f"; {notes}" if notes else ""
         return (
@@ -428,7 +429,7 @@ details.events td, details.events th { border: 1px solid #ccc; padding: 1px 4px;
 
 
 def _document(title: str, head: list[str], svg: str, table: str, plan: Plan) -> str:
-    warnings = "".join(f'<p class="warn">Warning: {e(w)}</p>' for w in plan.warnings)
+    warnings = "".join(f'<p class="warn">Warning: {e(w)}</p>' for w in facts.warnings(plan))
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
