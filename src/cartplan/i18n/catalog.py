@@ -3,19 +3,13 @@
 Each template is a str.format pattern over the message's parameters. It is also the gettext
 msgid: translations (Babel catalogues in i18n/locale) map these exact strings to another
 language. Keep them short, concrete and free of command-line flags (the CLI adds those).
+One module per area keeps the codes next to their kin: `catalog_<area>.py` holds a dict.
 """
 
 from __future__ import annotations
 
+from cartplan.i18n.catalog_patient import PATIENT
+from cartplan.i18n.catalog_protocol import PROTOCOL
+from cartplan.i18n.catalog_schedule import SCHEDULE
 
-def N_(text: str) -> str:  # gettext's conventional marker for extraction
-    return text
-
-
-TEMPLATES: dict[str, str] = {
-    # protocol/graph
-    "parameter.unknown": N_("protocol {protocol} has no parameter '{name}' (known: {known})"),
-    "parameter.out_of_range": N_("{name}={value}: out of range; allowed {min}–{max} {unit}"),
-    "parameter.unknown_reference": N_("{protocol}: unknown parameter reference '{value}'"),
-    "steps.cycle": N_("steps caught in a dependency cycle (or waiting on one): {steps}"),
-}
+TEMPLATES: dict[str, str] = {**PROTOCOL, **PATIENT, **SCHEDULE}
