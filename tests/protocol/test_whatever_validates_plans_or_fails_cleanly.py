@@ -15,7 +15,7 @@ import yaml
 from tests.conftest import FIXTURES, TODAY, Run
 
 MINI = FIXTURES / "protocols" / "valid" / "mini.yaml"
-SCHEMA = Path(__file__).parents[1] / "protocols" / "protocol.schema.json"
+SCHEMA = Path(__file__).parents[2] / "protocols" / "protocol.schema.json"
 Doc = dict[str, Any]
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tests.conftest import Run
 
-SCHEMA = Path(__file__).parents[1] / "protocols" / "protocol.schema.json"
+SCHEMA = Path(__file__).parents[2] / "protocols" / "protocol.schema.json"
 
 
 def test_committed_schema_matches_the_models(run: Run) -> None:
