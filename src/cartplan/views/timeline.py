@@ -221,9 +221,18 @@ MIN_W = (16, 12, 16)  # step, teams, notes: narrower, a column is more wrap than
 
 def share(room: int, natural: list[int], floor: tuple[int, ...] = MIN_W) -> list[int]:
     """Widths for the step, teams and notes columns out of `room` cells, none wider than it
-    needs: each gets its `floor`, then the rest is shared out evenly, and what a column does
-    not need goes to the others (on a wide terminal the teams stay on one line and the notes
-    take the rest)."""
+    needs. Teams come first (a short list of names, hard to read broken), up to a third of
+    the room; step and notes share the rest evenly, and what one does not need goes to the
+    other (on a wide terminal the notes take what the steps leave)."""
+    spare = room - floor[0] - floor[2]
+    teams = min(natural[1], max(floor[1], min(room // 3, spare)))
+    step, notes = even(room - teams, [natural[0], natural[2]], [floor[0], floor[2]])
+    return [step, teams, notes]
+
+
+def even(room: int, natural: list[int], floor: list[int]) -> list[int]:
+    """Each column its floor, then the rest of `room` in equal parts, a column never wider
+    than it needs; what it leaves goes to the others."""
     widths = [min(m, n) for m, n in zip(floor, natural, strict=True)]
     extra = room - sum(widths)
     open_ = [i for i in range(len(widths)) if natural[i] > widths[i]]
