@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, get_type_hints
 
 import typer
 
+from cartplan.cli import usage
 from cartplan.errors import CartplanError, InputError
 from cartplan.messages import Message
 from cartplan.services.calendars import calendar_options, write_calendars
@@ -41,12 +42,30 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings=usage.CONTEXT,
 )
 protocols_app = typer.Typer(
     help="List, show, validate protocols; print the protocol JSON Schema.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
+
+
+@app.callback()
+def _cartplan(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            help="Print the version and exit.",
+            is_eager=True,
+            callback=usage.print_version,
+        ),
+    ] = False,
+) -> None:
+    pass
+
+
 app.add_typer(protocols_app, name="protocols")
 
 
@@ -66,12 +85,22 @@ def _opt(kind: object, help: str, *names: str, **kw: Any) -> object:
 PLAN_OPTIONS: dict[str, tuple[object, object]] = {
     "protocol": (
         _opt(
-            str, "Protocol id (see `cartplan protocols list`) or a .yaml path.", "--protocol", "-p"
+            str,
+            "Protocol id (see `cartplan protocols list`) or a .yaml path.",
+            "--protocol",
+            "-p",
+            metavar="ID|FILE",
         ),
         inspect.Parameter.empty,
     ),
-    "start": (_opt(str | None, "First washout day, YYYY-MM-DD (plan forward)."), None),
-    "infusion": (_opt(str | None, "Target infusion day D0, YYYY-MM-DD (plan backward)."), None),
+    "start": (
+        _opt(str | None, "First washout day, YYYY-MM-DD (plan forward).", metavar="DATE"),
+        None,
+    ),
+    "infusion": (
+        _opt(str | None, "Target infusion day D0, YYYY-MM-DD (plan backward).", metavar="DATE"),
+        None,
+    ),
     "sets": (
         _opt(
             list[str] | None,
@@ -81,28 +110,62 @@ PLAN_OPTIONS: dict[str, tuple[object, object]] = {
         ),
         None,
     ),
-    "country": (_opt(str | None, "Country for public holidays (ISO code, e.g. DE)."), None),
-    "subdiv": (_opt(str | None, "Subdivision for holidays (e.g. BY for Bavaria)."), None),
+    "country": (
+        _opt(str | None, "Country for public holidays (ISO code, e.g. DE).", metavar="CODE"),
+        None,
+    ),
+    "subdiv": (
+        _opt(str | None, "Subdivision for holidays (e.g. BY for Bavaria).", metavar="CODE"),
+        None,
+    ),
     "closures": (
-        _opt(Path | None, "Site closures: one 'YYYY-MM-DD[..YYYY-MM-DD] reason' a line."),
+        _opt(
+            Path | None,
+            "Site closures: one 'YYYY-MM-DD[..YYYY-MM-DD] reason' a line.",
+            metavar="FILE",
+        ),
         None,
     ),
-    "tz": (_opt(str | None, "Time zone of the site (IANA name, e.g. Europe/Berlin)."), None),
-    "patient": (_opt(Path | None, "Patient profile, YAML or JSON (keys: see README)."), None),
-    "label": (_opt(str | None, "Pseudonymous patient label (the only identifier exported)."), None),
-    "sex": (_opt(str | None, "Sex: F or M."), None),
-    "age": (_opt(int | None, "Age in years."), None),
-    "birth_date": (_opt(str | None, "Date of birth, YYYY-MM-DD (PHI)."), None),
-    "weight_kg": (_opt(float | None, "Weight in kg."), None),
-    "height_cm": (_opt(float | None, "Height in cm."), None),
+    "tz": (
+        _opt(str | None, "Time zone of the site (IANA name, e.g. Europe/Berlin).", metavar="ZONE"),
+        None,
+    ),
+    "patient": (
+        _opt(Path | None, "Patient profile, YAML or JSON (keys: see README).", metavar="FILE"),
+        None,
+    ),
+    "label": (
+        _opt(
+            str | None,
+            "Pseudonymous patient label (the only identifier exported).",
+            metavar="LABEL",
+        ),
+        None,
+    ),
+    "sex": (_opt(str | None, "Sex: F or M.", metavar="F|M"), None),
+    "age": (_opt(int | None, "Age in years.", metavar="YEARS"), None),
+    "birth_date": (_opt(str | None, "Date of birth, YYYY-MM-DD (PHI).", metavar="DATE"), None),
+    "weight_kg": (_opt(float | None, "Weight in kg.", metavar="KG"), None),
+    "height_cm": (_opt(float | None, "Height in cm.", metavar="CM"), None),
     "creatinine": (
-        _opt(str | None, "Serum creatinine with unit: '1.2 mg/dL' or '106 umol/L'."),
+        _opt(
+            str | None,
+            "Serum creatinine with its unit: '1.2 mg/dL' or '106 umol/L' (µmol/L too).",
+            metavar="'VALUE UNIT'",
+        ),
         None,
     ),
-    "crcl_ml_min": (_opt(float | None, "Measured creatinine clearance, mL/min."), None),
-    "disease": (_opt(str | None, "Disease being treated."), None),
+    "crcl_ml_min": (
+        _opt(float | None, "Measured creatinine clearance, mL/min.", metavar="ML/MIN"),
+        None,
+    ),
+    "disease": (_opt(str | None, "Disease being treated.", metavar="TEXT"), None),
     "cns_involvement": (
-        _opt(bool, "The patient has CNS involvement (e.g. neuropsychiatric SLE)."),
+        _opt(
+            bool,
+            "The patient has CNS involvement (e.g. neuropsychiatric SLE).",
+            "--cns-involvement",
+        ),
         False,
     ),
     "medication": (
@@ -114,11 +177,16 @@ PLAN_OPTIONS: dict[str, tuple[object, object]] = {
         ),
         None,
     ),
-    "name": (_opt(str | None, "Patient name (PHI; exported only with --include-phi)."), None),
-    "mrn": (_opt(str | None, "Medical record number (PHI)."), None),
+    "name": (
+        _opt(str | None, "Patient name (PHI; exported only with --include-phi).", metavar="NAME"),
+        None,
+    ),
+    "mrn": (_opt(str | None, "Medical record number (PHI).", metavar="MRN"), None),
     "bsa_formula": (
         _opt(
-            str | None, "BSA formula for this plan: mosteller or dubois (default: the protocol's)."
+            str | None,
+            "BSA formula for this plan: mosteller or dubois (default: the protocol's).",
+            metavar="mosteller|dubois",
         ),
         None,
     ),
@@ -126,11 +194,18 @@ PLAN_OPTIONS: dict[str, tuple[object, object]] = {
         _opt(
             str | None,
             "Cockcroft-Gault weight: auto, actual, ideal or adjusted (default: the protocol's).",
+            metavar="auto|actual|ideal|adjusted",
         ),
         None,
     ),
-    "include_phi": (_opt(bool, "Put name, birth date and record number into outputs."), False),
-    "today": (_opt(str | None, "Override today's date (tests).", hidden=True), None),
+    "include_phi": (
+        _opt(bool, "Put name, birth date and record number into outputs.", "--include-phi"),
+        False,
+    ),
+    "today": (
+        _opt(str | None, "Override today's date (tests).", hidden=True, metavar="DATE"),
+        None,
+    ),
 }
 
 
@@ -161,20 +236,29 @@ def planning_command(func: Callable[..., None]) -> Callable[..., None]:
 
 TeamOpt = Annotated[
     list[str] | None,
-    typer.Option("--team", help="Only this team's events in calendars (repeatable)."),
+    typer.Option(
+        "--team", metavar="TEAM", help="Only this team's events in calendars (repeatable)."
+    ),
 ]
 PlanIdOpt = Annotated[
     str | None,
-    typer.Option(help="Stable plan id for calendar UIDs (default: patient label + protocol id)."),
+    typer.Option(
+        metavar="ID",
+        help="Stable plan id for calendar UIDs (default: patient label + protocol id).",
+    ),
 ]
-NowOpt = Annotated[str | None, typer.Option(hidden=True, help="DTSTAMP clock (tests).")]
+NowOpt = Annotated[
+    str | None, typer.Option(hidden=True, metavar="TIME", help="DTSTAMP clock (tests).")
+]
 
 
 @app.command()
 @planning_command
 def schedule(
     args: PlanArgs,
-    fmt: Annotated[Format, typer.Option("--format", help="Output format.")] = Format.table,
+    fmt: Annotated[
+        Format, typer.Option("--format", metavar="|".join(Format), help="Output format.")
+    ] = Format.table,
     ics: Annotated[
         str | None,
         typer.Option(
@@ -183,14 +267,21 @@ def schedule(
     ] = None,
     ics_dir: Annotated[
         Path | None,
-        typer.Option("--ics-dir", help="Write one .ics per team plus all.ics into this folder."),
+        typer.Option(
+            "--ics-dir",
+            metavar="DIR",
+            help="Write one .ics per team plus all.ics into this folder.",
+        ),
     ] = None,
     team: TeamOpt = None,
     plan_id: PlanIdOpt = None,
     now: NowOpt = None,
     out: Annotated[
         Path | None,
-        typer.Option(help="Write the timeline (any --format) to this file instead of stdout."),
+        typer.Option(
+            metavar="FILE",
+            help="Write the timeline (any --format) to this file instead of stdout.",
+        ),
     ] = None,
 ) -> None:
     """Print the dated timeline of a protocol for one patient (table, JSON, Markdown, or an HTML
@@ -215,8 +306,10 @@ def schedule(
     else:
         import shutil
 
-        width = min(shutil.get_terminal_size((80, 24)).columns, 120)
-        text = timeline.to_table(plan, width, args.include_phi)
+        width = shutil.get_terminal_size((80, 24)).columns
+        to_stdout = out is None or str(out) == "-"
+        encoding = terminal.encoding() if to_stdout else None
+        text = timeline.to_table(plan, width, args.include_phi, encoding)
     if out is not None and str(out) != "-":
         from cartplan.sources.files import write_atomic
 
@@ -229,18 +322,28 @@ def schedule(
 @planning_command
 def publish(
     args: PlanArgs,
-    caldav_url: Annotated[str, typer.Option(help="CalDAV calendar collection URL.")],
-    caldav_user: Annotated[str, typer.Option(help="CalDAV user name.")],
+    caldav_url: Annotated[
+        str,
+        typer.Option(
+            metavar="URL", help="URL of the CalDAV calendar (it must exist on the server)."
+        ),
+    ],
+    caldav_user: Annotated[str, typer.Option(metavar="USER", help="CalDAV user name.")],
     caldav_password_file: Annotated[
         Path | None,
-        typer.Option(help="File holding the password (else $CARTPLAN_CALDAV_PASSWORD)."),
+        typer.Option(
+            metavar="FILE", help="File holding the password (else $CARTPLAN_CALDAV_PASSWORD)."
+        ),
     ] = None,
     team: TeamOpt = None,
     plan_id: PlanIdOpt = None,
     now: NowOpt = None,
     timeout: Annotated[
         float,
-        typer.Option(help="Seconds to wait for the CalDAV server at each step (at most 600)."),
+        typer.Option(
+            metavar="SECONDS",
+            help="Seconds to wait for the CalDAV server at each step (at most 600).",
+        ),
     ] = 30.0,
 ) -> None:
     """Upload the plan's events to a CalDAV calendar, one resource per event; updates in place."""
@@ -251,9 +354,10 @@ def publish(
         raise InputError(
             f"--timeout {timeout:g}: give seconds above 0 and at most {caldav_export.MAX_TIMEOUT}"
         )
+    kept_in = "CARTPLAN_CALDAV_PASSWORD"
     if caldav_password_file is not None:
-        label = f"--caldav-password-file {caldav_password_file}"
-        password = read_text(caldav_password_file, SECRET_LIMIT, label).strip()
+        kept_in = f"--caldav-password-file {caldav_password_file}"
+        password = read_text(caldav_password_file, SECRET_LIMIT, kept_in).strip()
     else:
         password = os.environ.get("CARTPLAN_CALDAV_PASSWORD", "")
         if not password:
@@ -265,7 +369,7 @@ def publish(
     check_teams(plan, team)
     opts = calendar_options(plan, args, plan_id, now)
     report = caldav_export.publish(
-        plan, opts, team, caldav_url, caldav_user, password, timeout=timeout
+        plan, opts, team, caldav_url, caldav_user, password, timeout, kept_in
     )
     terminal.out(report + "\n")
 
@@ -283,7 +387,9 @@ class Paper(StrEnum):
 
 SheetTeamOpt = Annotated[
     list[str] | None,
-    typer.Option("--team", help="Only the steps of this team on the sheets (repeatable)."),
+    typer.Option(
+        "--team", metavar="TEAM", help="Only the steps of this team on the sheets (repeatable)."
+    ),
 ]
 
 
@@ -294,20 +400,33 @@ def checklist(
     day: Annotated[
         str | None, typer.Option(help="Day relative to D0 (e.g. 5 or -2).", metavar="N")
     ] = None,
-    on: Annotated[str | None, typer.Option("--date", help="Calendar date, YYYY-MM-DD.")] = None,
+    on: Annotated[
+        str | None, typer.Option("--date", metavar="DATE", help="Calendar date, YYYY-MM-DD.")
+    ] = None,
     first: Annotated[
-        str | None, typer.Option("--from", help="Booklet start: day (e.g. -5) or date.")
+        str | None,
+        typer.Option("--from", metavar="N|DATE", help="Booklet start: day (e.g. -5) or date."),
     ] = None,
     last: Annotated[
-        str | None, typer.Option("--to", help="Booklet end: day (e.g. 14) or date.")
+        str | None,
+        typer.Option("--to", metavar="N|DATE", help="Booklet end: day (e.g. 14) or date."),
     ] = None,
     team: SheetTeamOpt = None,
-    fmt: Annotated[SheetFormat, typer.Option("--format", help="Output format.")] = SheetFormat.text,
+    fmt: Annotated[
+        SheetFormat,
+        typer.Option("--format", metavar="|".join(SheetFormat), help="Output format."),
+    ] = SheetFormat.text,
     paper: Annotated[
-        Paper, typer.Option(help="Paper size of the HTML booklet: a4 or letter.")
+        Paper,
+        typer.Option(metavar="|".join(Paper), help="Paper size of the HTML booklet."),
     ] = Paper.a4,
-    out: Annotated[Path | None, typer.Option(help="Write to this file instead of stdout.")] = None,
-    now: Annotated[str | None, typer.Option(hidden=True, help="Audit-stamp clock (tests).")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(metavar="FILE", help="Write to this file instead of stdout."),
+    ] = None,
+    now: Annotated[
+        str | None, typer.Option(hidden=True, metavar="TIME", help="Audit-stamp clock (tests).")
+    ] = None,
 ) -> None:
     """Print daily ward sheets: one row per occurrence with its time, value fields, escalation
     criteria, shift sign-off and an audit stamp."""
@@ -392,7 +511,8 @@ app.add_typer(export_app, name="export")
 def export_fhir(
     args: PlanArgs,
     out: Annotated[
-        Path | None, typer.Option(help="Write the bundle to this file instead of stdout.")
+        Path | None,
+        typer.Option(metavar="FILE", help="Write the bundle to this file instead of stdout."),
     ] = None,
     plan_id: PlanIdOpt = None,
     now: NowOpt = None,
@@ -428,9 +548,9 @@ def protocols_list() -> None:
         terminal.out(line + where + "\n")
 
 
-@protocols_app.command("show")
+@protocols_app.command("show", cls=usage.Command)
 def protocols_show(
-    protocol: Annotated[str, typer.Argument(help="Protocol id or .yaml path.")],
+    protocol: Annotated[str, typer.Argument(metavar="ID|FILE", help="Protocol id or .yaml path.")],
 ) -> None:
     """Show a protocol: parameters with ranges, steps with timing, references, assumptions."""
     from cartplan.sources import catalogue
@@ -439,10 +559,11 @@ def protocols_show(
     terminal.out(describe(catalogue.load(protocol)) + "\n")
 
 
-@protocols_app.command("validate")
+@protocols_app.command("validate", cls=usage.Command)
 def protocols_validate(
     files: Annotated[
-        list[Path] | None, typer.Argument(help="Protocol files; all known if omitted.")
+        list[Path] | None,
+        typer.Argument(metavar="FILE", help="Protocol files; all known if omitted."),
     ] = None,
 ) -> None:
     """Check protocol files against the format and every validation rule."""
@@ -512,7 +633,10 @@ def runner(args: list[str]) -> typer.Typer:
     if not args or args[0] not in PLANNING:
         return app
     single = typer.Typer(
-        add_completion=False, pretty_exceptions_enable=False, rich_markup_mode=None
+        add_completion=False,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+        context_settings=usage.CONTEXT,
     )
     single.command(name=args[0])(PLANNING[args[0]])
     return single
@@ -568,6 +692,9 @@ def main(argv: list[str] | None = None) -> None:
             raise
         fail(words(e), e.exit_code)
     except TyperException as e:
+        if usage.is_help_request(e):  # `cartplan` alone: help, as asked
+            terminal.out(usage.help_text(e))
+            raise SystemExit(0) from None
         fail(e.format_message(), getattr(e, "exit_code", 2))
     except typer.Abort:
         fail("aborted", 1)

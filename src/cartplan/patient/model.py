@@ -13,10 +13,26 @@ from pydantic import Field, field_validator, model_validator
 
 from cartplan.protocol.format import Model
 
+# Units as labs print them, folded: any case, µ (micro sign) or μ (Greek mu) for u.
+CREATININE_UNITS = {"mg/dl": "mg/dL", "umol/l": "umol/L", "μmol/l": "umol/L"}
+
+
+def creatinine_unit(text: str) -> str | None:
+    """'mg/dL' or 'umol/L' for any spelling of them ('MG/DL', 'µmol/l'); None for anything
+    else (a unit is never guessed: 'mmol/L' is not 'umol/L')."""
+    return CREATININE_UNITS.get(text.strip().casefold())
+
 
 class Creatinine(Model):
     value: float = Field(gt=0, description="Serum creatinine value.")
-    unit: Literal["mg/dL", "umol/L"] = Field(description="Unit of the value: mg/dL or umol/L.")
+    unit: Literal["mg/dL", "umol/L"] = Field(
+        description="Unit of the value: mg/dL or umol/L (any case; µmol/L too)."
+    )
+
+    @field_validator("unit", mode="before")
+    @classmethod
+    def _spelling(cls, unit: object) -> object:
+        return (creatinine_unit(unit) or unit) if isinstance(unit, str) else unit
 
 
 class Medication(Model):

@@ -127,6 +127,31 @@ def work_calendar(country: str | None, subdiv: str | None, closures: Path | None
     return SiteCalendar(country, subdiv, read_closures(closures) if closures else None)
 
 
+def creatinine_flag(text: str) -> dict[str, str]:
+    """--creatinine '106 µmol/L' (or '1.2 mg/dl', '106umol/L'): the value and its unit, the
+    unit in any case and with µ or u. A missing or unknown unit is an error (never guessed);
+    the value is checked with the patient file's rules."""
+    import re
+
+    from cartplan.patient.model import creatinine_unit
+
+    m = re.fullmatch(r"\s*([^\sA-Za-zµμ]*)\s*(.*?)\s*", text, re.DOTALL)
+    value, unit = (m[1], m[2]) if m is not None else ("", "")
+    if value and creatinine_unit(unit) is not None:
+        return {"value": value, "unit": str(creatinine_unit(unit))}
+    problem = (
+        "give the value and its unit"
+        if not value
+        else "give the unit"
+        if not unit
+        else "the unit is mg/dL or umol/L"
+    )
+    raise InputError(
+        f"--creatinine {text}: {problem}, e.g. '1.2 mg/dL' or '106 umol/L' "
+        "(µmol/L, any case; units are never guessed)"
+    )
+
+
 def patient_from(
     args: PlanArgs, today: date | None = None, anchor: date | None = None
 ) -> Patient | None:
@@ -162,13 +187,7 @@ def patient_from(
     if args.cns_involvement:
         data["cns_involvement"] = True
     if args.creatinine is not None:
-        value, _, unit = args.creatinine.strip().partition(" ")
-        if unit.strip() not in ("mg/dL", "umol/L"):
-            raise InputError(
-                f"--creatinine {args.creatinine}: give the unit, e.g. '1.2 mg/dL' or "
-                "'106 umol/L' (units are never guessed)"
-            )
-        data["creatinine"] = {"value": value, "unit": unit.strip()}
+        data["creatinine"] = creatinine_flag(args.creatinine)
     if args.medication:
         listed = data.get("medications", [])
         if not isinstance(listed, list):

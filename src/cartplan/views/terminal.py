@@ -5,8 +5,10 @@
   the screen or hide text: C0 except tab and newline, DEL, C1, the bidirectional overrides,
   and the Unicode line and paragraph separators (which split one message line into two).
   In JSON output the same spelling is a valid escape, so the JSON still reads back unchanged.
-- Characters the stream's encoding cannot show (cp1252 on Windows, ASCII) become readable ASCII:
-  '→' is '->', 'µ' is 'u', '×' is 'x'; what has no spelling becomes '?'.
+- Characters the stream's encoding cannot show (cp1252 on Windows, ASCII, a C locale) become
+  readable ASCII: '→' is '->', 'µ' is 'u', '×' is 'x', '–' and '—' are '-', '≥' is '>=', '☐' is
+  '[ ]', a superscript after a digit is an exponent ('10⁶' is '10^6', never '106'); only what
+  has no spelling at all becomes '?'.
 - A stream that is closed, full or gone is an OutputError (exit 4), not a traceback.
 """
 
@@ -29,7 +31,7 @@ _ASCII = {
     "→": "->",
     "←": "<-",
     "–": "-",
-    "—": "--",
+    "—": "-",
     "−": "-",
     "‐": "-",
     "─": "-",
@@ -45,6 +47,19 @@ _ASCII = {
     "†": "+",
     "…": "...",
     "☐": "[ ]",
+    "☑": "[x]",
+    "☒": "[x]",
+    "✓": "v",
+    "✔": "v",
+    "✗": "x",
+    "•": "*",
+    "±": "+/-",
+    "≈": "~",
+    "≠": "!=",
+    "∞": "inf",
+    "⁄": "/",
+    "\u2009": " ",
+    "\u202f": " ",
     "⚠": "!",
     "‘": "'",
     "’": "'",
@@ -61,23 +76,48 @@ def visible(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\u{ord(m[0]):04x}", text)
 
 
+_SUPERSCRIPT = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+", strict=True))
+_SUPERSCRIPTS = re.compile("[⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺]+")
+
+
 def _ascii(ch: str) -> str:
     if ch in _ASCII:
         return _ASCII[ch]
     import unicodedata
 
+    decomposed = unicodedata.normalize("NFKD", ch).replace("⁄", "/")  # ½ -> 1/2, never 12
     try:
-        base = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode("ascii")
+        base = decomposed.encode("ascii", "ignore").decode("ascii")
     except UnicodeError:  # a lone surrogate (undecodable bytes in an argument)
         base = ""
     return base if base.isprintable() and base else "?"
 
 
+def _exponent(text: str, m: re.Match[str]) -> str:
+    """A run of superscripts in ASCII: an exponent after a digit or ')' or when signed
+    (10⁶ -> 10^6, s⁻¹ -> s^-1), plain digits after a unit's letter (m² -> m2)."""
+    digits = "".join(_SUPERSCRIPT[ch] for ch in m[0])
+    before = text[m.start() - 1] if m.start() > 0 else ""
+    signed = digits[0] in "+-"
+    return ("^" if signed or before in "0123456789)" else "") + digits
+
+
+def _folded(text: str, start: int, end: int) -> str:
+    """ASCII for text[start:end] ('°' after a space is 'deg': 38 °C -> 38 degC)."""
+    out = []
+    for i in range(start, end):
+        ch = text[i]
+        if ch == "°" and (i == 0 or text[i - 1] == " "):
+            out.append("deg")
+        else:
+            out.append(_ascii(ch))
+    return "".join(out)
+
+
 def _fallback(error: UnicodeError) -> tuple[str, int]:
     if not isinstance(error, UnicodeEncodeError):
         raise error
-    bad = error.object[error.start : error.end]
-    return "".join(_ascii(ch) for ch in bad), error.end
+    return _folded(error.object, error.start, error.end), error.end
 
 
 codecs.register_error("cartplan-ascii", _fallback)
@@ -89,10 +129,28 @@ def encodable(text: str, encoding: str | None) -> str:
     try:
         text.encode(enc)
     except UnicodeEncodeError:
-        return text.encode(enc, "cartplan-ascii").decode(enc)
+        pass
     except LookupError:  # an encoding Python does not know: ASCII is safe everywhere
-        return text.encode("ascii", "cartplan-ascii").decode("ascii")
-    return text
+        enc = "ascii"
+    else:
+        return text
+
+    def whole_run(m: re.Match[str]) -> str:  # 10¹⁶ in cp1252 is 10^16, not 10¹^6
+        try:
+            m[0].encode(enc)
+        except UnicodeEncodeError:
+            return _exponent(text, m)
+        return m[0]
+
+    text = _SUPERSCRIPTS.sub(whole_run, text)
+    return text.encode(enc, "cartplan-ascii").decode(enc)
+
+
+def encoding(name: str = "stdout") -> str | None:
+    """The encoding `out` (or `err`) writes in, so that a view can lay out columns in the
+    characters that will really be shown ('->' is one cell wider than '→')."""
+    stream = getattr(sys, name, None)
+    return getattr(stream, "encoding", None) if stream is not None else None
 
 
 def _stream(name: str) -> TextIO:

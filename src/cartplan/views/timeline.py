@@ -216,37 +216,84 @@ def columns(rows: list[list[str]], widths: list[int], gap: str = "  ") -> list[s
     return out
 
 
-def to_table(plan: Plan, width: int = 80, include_phi: bool = False) -> str:
-    """The timeline as plain text fitted to `width` cells: the first thing users run prints
-    without loading rich (start-up time is a feature); no line is wider than `width`."""
+MIN_W = (16, 12, 16)  # step, teams, notes: narrower, a column is more wrap than text
+
+
+def share(room: int, natural: list[int], floor: tuple[int, ...] = MIN_W) -> list[int]:
+    """Widths for the step, teams and notes columns out of `room` cells, none wider than it
+    needs. Teams come first (a short list of names, hard to read broken), up to a third of
+    the room; step and notes share the rest evenly, and what one does not need goes to the
+    other (on a wide terminal the notes take what the steps leave)."""
+    spare = room - floor[0] - floor[2]
+    teams = min(natural[1], max(floor[1], min(room // 3, spare)))
+    step, notes = even(room - teams, [natural[0], natural[2]], [floor[0], floor[2]])
+    return [step, teams, notes]
+
+
+def even(room: int, natural: list[int], floor: list[int]) -> list[int]:
+    """Each column its floor, then the rest of `room` in equal parts, a column never wider
+    than it needs; what it leaves goes to the others."""
+    widths = [min(m, n) for m, n in zip(floor, natural, strict=True)]
+    extra = room - sum(widths)
+    open_ = [i for i in range(len(widths)) if natural[i] > widths[i]]
+    while open_ and extra > 0:
+        each = extra // len(open_)
+        done = [i for i in open_ if natural[i] - widths[i] <= each]
+        if not done:
+            for i in open_:
+                widths[i] += each
+            widths[open_[-1]] += extra - each * len(open_)
+            break
+        for i in done:
+            extra -= natural[i] - widths[i]
+            widths[i] = natural[i]
+            open_.remove(i)
+    return widths
+
+
+def to_table(
+    plan: Plan, width: int = 80, include_phi: bool = False, encoding: str | None = None
+) -> str:
+    """The timeline as plain text fitted to `width` cells (the terminal's full width): the first
+    thing users run prints without loading rich (start-up time is a feature); no line is wider
+    than `width`. With the terminal's `encoding` the table is laid out in the characters it can
+    show ('->' for '→'), so the columns stay straight on cp1252 or ASCII."""
     import textwrap
 
-    head = header_lines(plan, include_phi)
-    day_w = max(4, *(len(span_label(e)) for e in plan.events))
-    rest = max(width - 16 - day_w - 8, 30)  # 4 gaps of 2 cells between 5 columns
-    step_w, team_w = rest * 2 // 5, max(12, rest // 4)
-    widths = [16, day_w, step_w, team_w, rest - step_w - team_w]
+    from rich.cells import cell_len
+
+    from cartplan.views.terminal import encodable
+
+    def shown(text: str) -> str:
+        return encodable(text, encoding) if encoding is not None else text
+
+    head = [shown(x) for x in header_lines(plan, include_phi)]
     rows = []
     for e in plan.events:
         short = e.start.strftime("%a %Y-%m-%d")
         date = short if e.start == e.end else f"{short}\n→ {e.end.strftime('%a %Y-%m-%d')}"
         if e.time is not None:
             date += f"\n{time_text(e, short=True)}"
-        rows.append(
-            [
-                date,
-                span_label(e),
-                step_label(e),
-                ", ".join(e.step.teams),
-                "\n".join(event_notes(e, plan)),
-            ]
-        )
+        cells = [date, span_label(e), step_label(e), ", ".join(e.step.teams)]
+        rows.append([shown(x) for x in [*cells, "\n".join(event_notes(e, plan))]])
+    lines_of = [[line for r in rows for line in r[i].split("\n")] for i in range(5)]
+    natural = [max(4, *map(cell_len, column)) for column in lines_of]
+    # No column narrower than its longest word ('Immunosuppressant'), up to 24 cells.
+    floor = tuple(
+        max(m, min(24, max(cell_len(w) for line in lines_of[i] for w in line.split() or [""])))
+        for m, i in zip(MIN_W, (2, 3, 4), strict=True)
+    )
+    date_w, day_w = natural[0], natural[1]
+    room = max(width - date_w - day_w - 8, sum(floor))  # 4 gaps of 2 cells between 5 columns
+    widths = [date_w, day_w, *share(room, natural[2:], floor)]
     lines = [w for line in head for w in textwrap.wrap(line, width, subsequent_indent="  ")]
     lines += ["", *columns([["Date", "Day", "Step", "Teams", "Notes"]], widths)]
-    lines += ["─" * min(width, sum(widths) + 8), *columns(rows, widths), ""]
+    lines += [shown("─") * min(width, sum(widths) + 8), *columns(rows, widths), ""]
     notes = [
         ASSUMPTION_NOTE.format(plan.protocol.id),
         *(f"warning: {w}" for w in facts.warnings(plan)),
     ]
-    lines += [w for line in notes for w in textwrap.wrap(line, width, subsequent_indent="  ")]
+    lines += [
+        w for line in notes for w in textwrap.wrap(shown(line), width, subsequent_indent="  ")
+    ]
     return "\n".join(lines) + "\n"
