@@ -36,6 +36,11 @@ class Contract(BaseModel):
     )
 
 
+def _together(*keys: str) -> dict[str, list[str]]:
+    """JSON Schema `dependentRequired`: each of `keys` comes with all the others."""
+    return {k: [x for x in keys if x != k] for k in keys}
+
+
 class ProtocolRef(Contract):
     """The protocol the plan was made from."""
 
@@ -99,6 +104,12 @@ class Adjustment(Contract):
 
 class RegimenEntry(Contract):
     """One drug of a step: the protocol's dose, and with a patient the amount in mg."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "dependentRequired": _together("amount_mg", "total_mg", "formula", "adjustment")
+        }
+    )
 
     agent: str = Field(description="Generic drug name, e.g. fludarabine.")
     dose: float = Field(
@@ -168,6 +179,8 @@ class EscalationItem(Contract):
 class EventJson(Contract):
     """One dated step of the plan."""
 
+    model_config = ConfigDict(json_schema_extra={"dependentRequired": _together("time", "minutes")})
+
     id: str = Field(description="Step id in the protocol.")
     stage: Stage = Field(description="Pathway stage of the step.")
     title: str = Field(description="Short title of the step.")
@@ -212,7 +225,16 @@ class EventJson(Contract):
 class PlanJson(Contract):
     """A dated CAR-T plan, as `cartplan schedule --format json` prints it."""
 
-    protocol: ProtocolRef = Field(description="The protocol the plan was made from.")
+    model_config = ConfigDict(
+        json_schema_extra={
+            "dependentRequired": {
+                "cell_dose": ["calculations", "patient"],
+                "calculations": ["cell_dose", "patient"],
+            }
+        }
+    )
+
+    protocol: ProtocolRef = Field(description="Id, version and title of the protocol.")
     start: date = Field(description="First day of the plan (ISO date).")
     day0: date = Field(description="The infusion day D0 (ISO date).")
     parameters: dict[str, int] = Field(
