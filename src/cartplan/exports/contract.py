@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
 from cartplan.protocol.format import Clock, Stage
+
+if TYPE_CHECKING:
+    from pydantic.config import JsonDict
 
 SCHEMA_TITLE = "cartplan plan"
 
@@ -36,9 +39,9 @@ class Contract(BaseModel):
     )
 
 
-def _together(*keys: str) -> dict[str, list[str]]:
+def _together(*keys: str) -> JsonDict:
     """JSON Schema `dependentRequired`: each of `keys` comes with all the others."""
-    return {k: [x for x in keys if x != k] for k in keys}
+    return {"dependentRequired": {k: [x for x in keys if x != k] for k in keys}}
 
 
 class ProtocolRef(Contract):
@@ -106,9 +109,7 @@ class RegimenEntry(Contract):
     """One drug of a step: the protocol's dose, and with a patient the amount in mg."""
 
     model_config = ConfigDict(
-        json_schema_extra={
-            "dependentRequired": _together("amount_mg", "total_mg", "formula", "adjustment")
-        }
+        json_schema_extra=_together("amount_mg", "total_mg", "formula", "adjustment")
     )
 
     agent: str = Field(description="Generic drug name, e.g. fludarabine.")
@@ -179,7 +180,7 @@ class EscalationItem(Contract):
 class EventJson(Contract):
     """One dated step of the plan."""
 
-    model_config = ConfigDict(json_schema_extra={"dependentRequired": _together("time", "minutes")})
+    model_config = ConfigDict(json_schema_extra=_together("time", "minutes"))
 
     id: str = Field(description="Step id in the protocol.")
     stage: Stage = Field(description="Pathway stage of the step.")
