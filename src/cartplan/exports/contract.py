@@ -28,6 +28,9 @@ SCHEMA_TITLE = "cartplan plan"
 
 
 class Contract(BaseModel):
+    """A part of the contract. `model_dump` and `model_dump_json` give what the contract prints
+    (the keys given, `for` not `for_`) unless told otherwise."""
+
     # defer_build: validators are built on first use, not on import. The key `for` is a Python
     # keyword: the field is `for_`, read and written as `for`.
     model_config = ConfigDict(
@@ -37,6 +40,15 @@ class Contract(BaseModel):
         allow_inf_nan=False,
         populate_by_name=True,
     )
+
+    def model_dump(self, **options: Any) -> dict[str, Any]:
+        return super().model_dump(**{**_PRINTED, **options})
+
+    def model_dump_json(self, **options: Any) -> str:
+        return super().model_dump_json(**{**_PRINTED, **options})
+
+
+_PRINTED: dict[str, Any] = {"by_alias": True, "exclude_unset": True}
 
 
 def _together(*keys: str) -> JsonDict:
@@ -260,7 +272,7 @@ class PlanJson(Contract):
 
 def dump(model: BaseModel) -> dict[str, Any]:
     """The JSON-ready data of a contract model: only the keys its builder gave."""
-    return model.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    return model.model_dump(mode="json", **_PRINTED)
 
 
 def text(model: BaseModel) -> str:
