@@ -97,7 +97,7 @@ def load_protocol(id_or_path: str | os.PathLike[str]) -> Protocol:
     and checked against every validation rule; a ProtocolError lists the problems."""
     from cartplan.sources import catalogue
 
-    return catalogue.load(os.fspath(id_or_path))
+    return _sound(catalogue.load(os.fspath(id_or_path)))
 
 
 def validate_protocol(path: str | os.PathLike[str]) -> list[str]:
@@ -161,7 +161,10 @@ def make_plan(
     else:
         tz, calendar = None, site
     now = _day(today, "today") or planning.today_in(tz, None)
-    chosen = protocol if not isinstance(protocol, str | os.PathLike) else load_protocol(protocol)
+    if isinstance(protocol, str | os.PathLike):
+        chosen = load_protocol(protocol)
+    else:
+        chosen = _checked(protocol)
     return planning.solve(
         chosen,
         start=begin,
@@ -194,6 +197,28 @@ def plan_schema() -> dict[str, Any]:
     from cartplan.exports.contract import schema
 
     return schema()
+
+
+# Protocols known to pass every validation rule, by identity (kept here so that no other
+# object takes their id): one made or changed in Python is checked once before it is planned.
+_SOUND: dict[int, Protocol] = {}
+
+
+def _sound(protocol: Protocol) -> Protocol:
+    if len(_SOUND) >= 64:
+        _SOUND.clear()
+    _SOUND[id(protocol)] = protocol
+    return protocol
+
+
+def _checked(protocol: Protocol) -> Protocol:
+    """`protocol` if it passes the rules `load_protocol` applies; else a ProtocolError."""
+    if _SOUND.get(id(protocol)) is not protocol:
+        from cartplan.protocol.rules import check
+
+        check(protocol)
+        _sound(protocol)
+    return protocol
 
 
 def _day(value: date | str | None, what: str) -> date | None:

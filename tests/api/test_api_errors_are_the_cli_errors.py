@@ -141,3 +141,19 @@ def test_validate_protocol_of_what_is_no_protocol_file(tmp_path: Path) -> None:
     ]
     [problem] = api.validate_protocol(tmp_path)
     assert problem.startswith(f"{tmp_path}: ")
+
+
+def test_a_protocol_made_in_python_is_checked_before_it_is_planned() -> None:
+    sound = api.load_protocol("lupus-flucy")
+    washout = sound.parameter("washout_days")
+    broken = sound.model_copy(
+        update={"parameters": [washout.model_copy(update={"default": 99})]}  # no others, too
+    )
+    with pytest.raises(api.ProtocolError) as caught:
+        api.make_plan(broken, start="2025-05-01", today=DAY)
+    assert "washout_days" in str(caught.value)
+    data = sound.model_dump()
+    data["parameters"][0]["default"] = 14
+    edited = api.Protocol.model_validate(data)
+    plan = api.make_plan(edited, start="2025-05-01", today=DAY)
+    assert plan.parameters["washout_days"] == 14
