@@ -592,6 +592,28 @@ def protocols_schema() -> None:
     terminal.out(schema_json())
 
 
+schema_app = typer.Typer(
+    help="Print the JSON Schemas of cartplan's formats: the plan output and the protocol file.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(schema_app, name="schema")
+
+
+@schema_app.command("plan")
+def schema_plan() -> None:
+    """Print the JSON Schema of `schedule --format json` (also schemas/plan.schema.json)."""
+    from cartplan.exports.contract import schema_json
+
+    terminal.out(schema_json())
+
+
+@schema_app.command("protocol")
+def schema_protocol() -> None:
+    """Print the JSON Schema of the protocol format (as `cartplan protocols schema` does)."""
+    protocols_schema()
+
+
 # The core names no command-line flags: for an error about a value a flag gave, the CLI says
 # which flag (message code -> prefix over the message's parameters).
 FLAG_OF = {

@@ -1,122 +1,159 @@
-"""The plan as JSON: the documented, stable contract other programs read."""
+"""The plan as JSON: the documented, stable contract other programs read.
+
+The contract is the pydantic models of `exports.contract`; this module fills them from a plan.
+A key that does not apply is not given (and so not printed): see the models' docstring.
+"""
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cartplan.patient.privacy import phi_fields
-from cartplan.schedule.plan import Event, Plan
 from cartplan.views import facts
 
-
-def event_json(e: Event, plan: Plan) -> dict[str, Any]:
-    day0 = e.start - timedelta(days=e.day)
-    out: dict[str, Any] = {
-        "id": e.step.id,
-        "stage": e.step.stage.value,
-        "title": e.step.title,
-        "start": e.start.isoformat(),
-        "end": e.end.isoformat(),
-        "day": e.day,
-        "day_end": e.day_end,
-        "teams": list(e.step.teams),
-        "notes": facts.notes(e),
-    }
-    if e.time is not None:
-        out["time"] = e.time
-        out["minutes"] = e.minutes
-    if e.step.watch:
-        out["watch"] = list(e.step.watch)
-    if e.step.regimen:
-        doses = [x for x in plan.dosing.doses if x.step == e.step.id] if plan.dosing else []
-        out["regimen"] = []
-        for i, d in enumerate(e.step.regimen):
-            entry: dict[str, Any] = {
-                "agent": d.agent,
-                "dose": d.dose,
-                "unit": d.unit,
-                "days": list(d.days),
-                "dates": [(day0 + timedelta(days=x)).isoformat() for x in d.days],
-                "standby": d.standby,
-                "assumption": d.assumption,
-            }
-            if doses:
-                line = doses[i]
-                adj = line.adjustment
-                entry |= {
-                    "dose": line.dose,
-                    "amount_mg": line.amount_mg,
-                    "total_mg": line.total_mg,
-                    "formula": line.formula,
-                    "adjustment": None
-                    if adj is None
-                    else {
-                        "rule": adj.rule,
-                        "reason": adj.reason,
-                        "references": list(adj.references),
-                    },
-                }
-            out["regimen"].append(entry)
-    if e.step.cell_dose is not None:
-        c = e.step.cell_dose
-        out["cell_dose"] = {"product": c.product, "per_kg": c.per_kg, "flat": c.flat}
-    if items := facts.items(e, plan):
-        out["checklist"] = [
-            {"text": x.text, "times_per_day": x.times, "for": x.condition or None} for x in items
-        ]
-    if escalations := facts.escalations(e, plan):
-        out["escalation"] = [
-            {"criterion": x.criterion, "action": x.action, "for": x.condition or None}
-            for x in escalations
-        ]
-    out["references"] = list(e.step.references)
-    out["assumption"] = e.step.assumption
-    return out
+if TYPE_CHECKING:
+    from cartplan.exports.contract import EventJson, PatientSummary, PlanJson, RegimenEntry
+    from cartplan.schedule.plan import Event, Plan
 
 
-def plan_json(plan: Plan, include_phi: bool = False) -> dict[str, Any]:
+def contract(plan: Plan, include_phi: bool = False) -> PlanJson:
+    """The plan as the contract's model; identifying data only with `include_phi`."""
+    from cartplan.exports.contract import Calculation, PlanCellDose, PlanJson, ProtocolRef
+
     p = plan.protocol
-    out: dict[str, Any] = {
-        "protocol": {"id": p.id, "version": p.version, "title": p.title},
-        "start": plan.start.isoformat(),
-        "day0": plan.day0.isoformat(),
-        "parameters": dict(plan.parameters),
-    }
+    given: dict[str, Any] = {}
     if plan.patient is not None:
-        out["patient"] = patient_json(plan, include_phi)
+        given["patient"] = patient_summary(plan, include_phi)
     if plan.patient is not None and plan.dosing is not None:
         c = plan.dosing.cell_dose
-        out["cell_dose"] = (
-            None if c is None else {"cells": c.cells, "per_kg": c.per_kg, "formula": c.formula}
+        given["cell_dose"] = (
+            None if c is None else PlanCellDose(cells=c.cells, per_kg=c.per_kg, formula=c.formula)
         )
-        out["calculations"] = [
-            {"name": x.name, "value": round(x.value, 3), "unit": x.unit, "formula": x.formula}
+        given["calculations"] = [
+            Calculation(name=x.name, value=round(x.value, 3), unit=x.unit, formula=x.formula)
             for x in plan.dosing.calcs
         ]
-    out["events"] = [event_json(e, plan) for e in plan.events]
-    out["warnings"] = facts.warnings(plan)
+    return PlanJson(
+        protocol=ProtocolRef(id=p.id, version=p.version, title=p.title),
+        start=plan.start,
+        day0=plan.day0,
+        parameters=dict(plan.parameters),
+        **given,
+        events=[event_contract(e, plan) for e in plan.events],
+        warnings=facts.warnings(plan),
+    )
+
+
+def event_contract(e: Event, plan: Plan) -> EventJson:
+    from cartplan.exports.contract import (
+        ChecklistItem,
+        EscalationItem,
+        EventJson,
+        ProductDose,
+    )
+
+    given: dict[str, Any] = {}
+    if e.time is not None:
+        given |= {"time": e.time, "minutes": e.minutes}
+    if e.step.watch:
+        given["watch"] = list(e.step.watch)
+    if e.step.regimen:
+        given["regimen"] = regimen(e, plan)
+    if e.step.cell_dose is not None:
+        c = e.step.cell_dose
+        given["cell_dose"] = ProductDose(product=c.product, per_kg=c.per_kg, flat=c.flat)
+    if items := facts.items(e, plan):
+        given["checklist"] = [
+            ChecklistItem(text=x.text, times_per_day=x.times, for_=x.condition or None)
+            for x in items
+        ]
+    if escalations := facts.escalations(e, plan):
+        given["escalation"] = [
+            EscalationItem(criterion=x.criterion, action=x.action, for_=x.condition or None)
+            for x in escalations
+        ]
+    return EventJson(
+        id=e.step.id,
+        stage=e.step.stage,
+        title=e.step.title,
+        start=e.start,
+        end=e.end,
+        day=e.day,
+        day_end=e.day_end,
+        teams=list(e.step.teams),
+        notes=facts.notes(e),
+        **given,
+        references=list(e.step.references),
+        assumption=e.step.assumption,
+    )
+
+
+def regimen(e: Event, plan: Plan) -> list[RegimenEntry]:
+    """The step's drugs; with the patient's doses (one per protocol dose, in order) in mg."""
+    from cartplan.exports.contract import Adjustment, RegimenEntry
+
+    day0 = e.start - timedelta(days=e.day)
+    doses = [x for x in plan.dosing.doses if x.step == e.step.id] if plan.dosing else []
+    out = []
+    for i, d in enumerate(e.step.regimen):
+        given: dict[str, Any] = {"dose": d.dose}
+        if doses:
+            line = doses[i]
+            adj = line.adjustment
+            given = {
+                "dose": line.dose,
+                "amount_mg": line.amount_mg,
+                "total_mg": line.total_mg,
+                "formula": line.formula,
+                "adjustment": None
+                if adj is None
+                else Adjustment(rule=adj.rule, reason=adj.reason, references=list(adj.references)),
+            }
+        out.append(
+            RegimenEntry(
+                agent=d.agent,
+                unit=d.unit,
+                days=list(d.days),
+                dates=[day0 + timedelta(days=x) for x in d.days],
+                standby=d.standby,
+                assumption=d.assumption,
+                **given,
+            )
+        )
     return out
 
 
-def patient_json(plan: Plan, include_phi: bool) -> dict[str, Any]:
+def patient_summary(plan: Plan, include_phi: bool) -> PatientSummary:
     """The pseudonymous patient summary; identifying data only when asked for."""
+    from cartplan.exports.contract import PatientSummary, PhiFields
+
     assert plan.patient is not None  # noqa: S101
     d = plan.dosing
     bsa = d.bsa_m2 if d is not None else None
     crcl = d.crcl_ml_min if d is not None else None
-    out: dict[str, Any] = {
-        "label": plan.patient.label,
-        "bsa_m2": None if bsa is None else round(bsa, 3),
-        "crcl_ml_min": None if crcl is None else round(crcl, 1),
-        "weight_kg": plan.patient.weight_kg,
-        "age": plan.age,
-    }
+    given: dict[str, Any] = {}
     if include_phi:
-        out["phi"] = phi_fields(plan.patient)
-    return out
+        given["phi"] = PhiFields.model_validate(phi_fields(plan.patient))
+    return PatientSummary(
+        label=plan.patient.label,
+        bsa_m2=None if bsa is None else round(bsa, 3),
+        crcl_ml_min=None if crcl is None else round(crcl, 1),
+        weight_kg=plan.patient.weight_kg,
+        age=plan.age,
+        **given,
+    )
+
+
+def plan_json(plan: Plan, include_phi: bool = False) -> dict[str, Any]:
+    """The contract as JSON-ready data (dicts, lists, strings, numbers)."""
+    from cartplan.exports.contract import dump
+
+    return dump(contract(plan, include_phi))
 
 
 def to_json(plan: Plan, include_phi: bool = False) -> str:
-    return json.dumps(plan_json(plan, include_phi), indent=2, ensure_ascii=False) + "\n"
+    """The contract as printed: two-space indents, UTF-8 as is, a final newline."""
+    from cartplan.exports.contract import text
+
+    return text(contract(plan, include_phi))

@@ -4,6 +4,7 @@ The clock and the protocol catalogue come in here; the pure scheduler gets them 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -115,16 +116,26 @@ def today_in(tz: str | None, override: str | None) -> date:
         ) from None
 
 
-def work_calendar(country: str | None, subdiv: str | None, closures: Path | None) -> WorkCalendar:
+def work_calendar(
+    country: str | None, subdiv: str | None, closures: Path | Mapping[date, str] | None
+) -> WorkCalendar:
+    """The site's working days: a closures file (or the days it would list, with reasons)."""
     if subdiv is not None and country is None:
         raise InputError(f"--subdiv {subdiv}: give --country as well")
     if country is None and closures is None:
         from cartplan.schedule.plan import MondayToFriday
 
         return MondayToFriday()
-    from cartplan.sources.site_calendar import SiteCalendar, read_closures
+    from cartplan.sources.site_calendar import MAX_CLOSED_DAYS, SiteCalendar, read_closures
 
-    return SiteCalendar(country, subdiv, read_closures(closures) if closures else None)
+    if isinstance(closures, Path):
+        closures = read_closures(closures)
+    elif closures is not None and len(closures) > MAX_CLOSED_DAYS:
+        raise InputError(
+            f"closures: more than {MAX_CLOSED_DAYS} days (ten years); list only the closures "
+            "the plans can reach"
+        )
+    return SiteCalendar(country, subdiv, closures)
 
 
 def creatinine_flag(text: str) -> dict[str, str]:
@@ -205,9 +216,18 @@ def patient_from(
         return None
     if args.tz is not None and "timezone" not in data:
         data["timezone"] = args.tz
+    return patient_of(data, where, today, anchor)
+
+
+def patient_of(
+    data: Mapping[str, Any], where: str, today: date | None = None, anchor: date | None = None
+) -> Patient:
+    """A patient profile from its keys, each problem on one line starting with `where`; with
+    `today`, its dates are checked too (see check_patient_dates)."""
     from pydantic import ValidationError
 
-    from cartplan.patient.model import Patient, date_problems
+    from cartplan.errors import PatientError
+    from cartplan.patient.model import Patient
 
     try:
         patient = Patient.model_validate(data)
@@ -215,13 +235,24 @@ def patient_from(
         raise PatientError(
             [f"{where}: {_patient_problem(data, err)}" for err in e.errors()]
         ) from None
-    problems = date_problems(patient, today, anchor) if today is not None else []
-    if problems:
-        raise PatientError([f"{where}: {p}" for p in problems])
+    check_patient_dates(patient, where, today, anchor)
     return patient
 
 
-def _patient_problem(data: dict[str, Any], err: Any) -> str:
+def check_patient_dates(
+    patient: Patient, where: str, today: date | None, anchor: date | None = None
+) -> None:
+    """Dates that cannot be right on `today` for a plan from `anchor` are errors (no message
+    shows an identifying value); without `today` nothing is checked."""
+    from cartplan.errors import PatientError
+    from cartplan.patient.model import date_problems
+
+    problems = date_problems(patient, today, anchor) if today is not None else []
+    if problems:
+        raise PatientError([f"{where}: {p}" for p in problems])
+
+
+def _patient_problem(data: Mapping[str, Any], err: Any) -> str:
     """Field and problem, without the value when the field identifies the patient."""
     from cartplan.patient.model import PHI_FIELDS, Phi
     from cartplan.sources import yamlfiles
@@ -272,19 +303,18 @@ def with_dosing_choices(protocol: Protocol, args: PlanArgs) -> Protocol:
 def make_plan(args: PlanArgs) -> Plan:
     """A plan from the shared planning options."""
     from cartplan.dates import parse_date
-    from cartplan.schedule import planner
     from cartplan.sources import catalogue
 
     if (args.start is None) == (args.infusion is None):
         raise InputError("give exactly one of --start (first washout day) or --infusion (D0)")
     begin = parse_date(args.start, "--start") if args.start is not None else None
     d0 = parse_date(args.infusion, "--infusion") if args.infusion is not None else None
-    overrides, times, minutes = parse_overrides(args.sets)
+    overrides = parse_overrides(args.sets)
     now = today_in(args.tz, args.today)
     calendar = work_calendar(args.country, args.subdiv, args.closures)
     protocol = with_dosing_choices(catalogue.load(args.protocol), args)
     patient = patient_from(args, now, begin or d0)
-    return planner.schedule(
+    return solve(
         protocol,
         start=begin,
         infusion=d0,
@@ -292,9 +322,35 @@ def make_plan(args: PlanArgs) -> Plan:
         calendar=calendar,
         today=now,
         patient=patient,
+    )
+
+
+def solve(
+    protocol: Protocol,
+    *,
+    start: date | None,
+    infusion: date | None,
+    overrides: Overrides,
+    calendar: WorkCalendar,
+    today: date,
+    patient: Patient | None,
+) -> Plan:
+    """The plan, from inputs already read and checked: the one path from a request to the
+    scheduler, for the command line and the Python API (cartplan.api) alike."""
+    from cartplan.schedule import planner
+    from cartplan.sources import catalogue
+
+    return planner.schedule(
+        protocol,
+        start=start,
+        infusion=infusion,
+        overrides=overrides.values,
+        calendar=calendar,
+        today=today,
+        patient=patient,
         washout=catalogue.washout_table() if patient is not None else None,
-        times=times,
-        durations=minutes,
+        times=overrides.times,
+        durations=overrides.minutes,
     )
 
 

@@ -1,0 +1,51 @@
+"""Plans whose `--format json` output the contract tests read: each shipped protocol without a
+patient, with one, with identifying data asked for, with timed steps, planned backward."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.conftest import FIXTURES, TODAY
+
+PATIENTS = FIXTURES / "patients"
+SHIPPED = sorted(p.stem for p in (Path(__file__).parents[2] / "protocols").glob("*.yaml"))
+
+# name -> the schedule arguments after --protocol
+VARIANTS: dict[str, tuple[str, ...]] = {
+    "no-patient": ("--start", "2025-05-01"),
+    "patient": ("--start", "2025-05-01", "--patient", str(PATIENTS / "standard.yaml")),
+    "timed": ("--start", "2025-05-01", "--set", "apheresis.time=08:30", "--tz", "Europe/Berlin"),
+    "phi-included": (
+        "--start",
+        "2025-05-01",
+        "--patient",
+        str(PATIENTS / "phi.yaml"),
+        "--include-phi",
+    ),
+    "timed-patient": (
+        "--start",
+        "2025-05-01",
+        "--patient",
+        str(PATIENTS / "reference-man.yaml"),
+        "--set",
+        "lymphodepletion.time=08:00",
+        "--set",
+        "apheresis.duration=3h",
+        "--tz",
+        "Europe/Berlin",
+    ),
+    "backward-no-dosing": ("--infusion", "2025-07-01", "--label", "P-1", "--age", "10"),
+}
+
+
+def schedule_args(protocol: str, variant: str) -> tuple[str, ...]:
+    return (
+        "schedule",
+        "--protocol",
+        protocol,
+        "--today",
+        TODAY,
+        "--format",
+        "json",
+        *VARIANTS[variant],
+    )
