@@ -26,6 +26,7 @@ from cartplan.services.planning import (
     check_teams,
     clock,
     day_or_date,
+    for_reader,
     make_plan,
     today_in,
 )
@@ -131,6 +132,15 @@ PLAN_OPTIONS: dict[str, tuple[object, object]] = {
     ),
     "include_phi": (_opt(bool, "Put name, birth date and record number into outputs."), False),
     "today": (_opt(str | None, "Override today's date (tests).", hidden=True), None),
+    "lang": (
+        _opt(
+            str | None,
+            "Language of the output: en or zh-CN (default: $CARTPLAN_LANG, else the locale, "
+            "else en).",
+            metavar="LANG",
+        ),
+        None,
+    ),
 }
 
 
@@ -149,8 +159,11 @@ def planning_command(func: Callable[..., None]) -> Callable[..., None]:
 
     @functools.wraps(func)
     def command(**kwargs: Any) -> None:
-        args = PlanArgs(**{name: kwargs.pop(name) for name in PLAN_OPTIONS})
-        func(args=args, **kwargs)
+        from cartplan.i18n.lang import resolve
+
+        values = {name: kwargs.pop(name) for name in PLAN_OPTIONS}
+        values["lang"] = resolve(values["lang"])
+        func(args=PlanArgs(**values), **kwargs)
 
     params = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own] + shared
     command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
@@ -199,24 +212,25 @@ def schedule(
     from cartplan.exports import json as json_contract
     from cartplan.views import timeline
 
+    shown = for_reader(plan, args)  # JSON, a contract for programs, stays as planned
     if ics is not None or ics_dir is not None:
-        write_calendars(plan, args, ics, ics_dir, team, plan_id, now)
+        write_calendars(shown, args, ics, ics_dir, team, plan_id, now)
         if ics == "-":
             return
     if fmt is Format.json:
         text = json_contract.to_json(plan, args.include_phi)
     elif fmt is Format.markdown:
-        text = timeline.to_markdown(plan, args.include_phi)
+        text = timeline.to_markdown(shown, args.include_phi, args.lang)
     elif fmt is Format.html:
         from cartplan.views import checklist, timeline_svg
 
-        printed = checklist.stamp(plan, checklist.Printout(clock(now)))
-        text = timeline_svg.page(plan, today_in(args.tz, args.today), printed)
+        printed = checklist.stamp(shown, checklist.Printout(clock(now), lang=args.lang))
+        text = timeline_svg.page(shown, today_in(args.tz, args.today), printed, args.lang)
     else:
         import shutil
 
         width = min(shutil.get_terminal_size((80, 24)).columns, 120)
-        text = timeline.to_table(plan, width, args.include_phi)
+        text = timeline.to_table(shown, width, args.include_phi, args.lang)
     if out is not None and str(out) != "-":
         from cartplan.sources.files import write_atomic
 
@@ -261,7 +275,7 @@ def publish(
                 "no CalDAV password: set CARTPLAN_CALDAV_PASSWORD or give "
                 "--caldav-password-file (never on the command line)"
             )
-    plan = make_plan(args)
+    plan = for_reader(make_plan(args), args)
     check_teams(plan, team)
     opts = calendar_options(plan, args, plan_id, now)
     report = caldav_export.publish(
@@ -311,7 +325,7 @@ def checklist(
 ) -> None:
     """Print daily ward sheets: one row per occurrence with its time, value fields, escalation
     criteria, shift sign-off and an audit stamp."""
-    plan = make_plan(args)
+    plan = for_reader(make_plan(args), args)
     from cartplan.views import checklist as sheets
 
     chosen = [x for x in (day, on) if x is not None]
@@ -338,9 +352,11 @@ def checklist(
             f"the checklists would hold about {size // 1_000_000} million characters (at most "
             f"{MAX_BOOKLET // 1_000_000} million): ask for fewer days or one --team"
         )
-    pages = sheets.sheets(plan, days, team)
+    pages = sheets.sheets(plan, days, team, args.lang)
     tz = args.tz or (plan.patient.timezone if plan.patient is not None else None)
-    printout = sheets.Printout(clock(now), args.include_phi, paper.value, tuple(team or ()), tz)
+    printout = sheets.Printout(
+        clock(now), args.include_phi, paper.value, tuple(team or ()), tz, args.lang
+    )
     if fmt is SheetFormat.html:
         text = sheets.to_html(plan, pages, printout)
     elif fmt is SheetFormat.markdown:
@@ -444,23 +460,60 @@ def protocols_validate(
     files: Annotated[
         list[Path] | None, typer.Argument(help="Protocol files; all known if omitted.")
     ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            metavar="LANG",
+            help="Also check the protocol's translation into this language (e.g. zh-CN): "
+            "every text must have one (default: $CARTPLAN_LANG, else the locale, else en).",
+        ),
+    ] = None,
 ) -> None:
-    """Check protocol files against the format and every validation rule."""
+    """Check protocol files against the format and every validation rule (and, for a language
+    other than English, that every text of the protocol has a translation)."""
+    from cartplan.i18n import is_english, render
+    from cartplan.i18n.lang import resolve
     from cartplan.sources import catalogue
 
+    language = resolve(lang)
     paths = files or [s.path for s in catalogue.available()]
     failed = 0
     for path in paths:
         try:
-            catalogue.parse(path)
+            protocol = catalogue.parse(path)
+            problems = [] if is_english(language) else translation_problems(path, protocol, language)
         except InputError as e:
             failed += 1
-            for problem in getattr(e, "problems", None) or [str(e)]:
-                terminal.err(problem + "\n")
+            for problem in getattr(e, "problems", None) or [e.message]:
+                terminal.err(render(problem, language) + "\n")
         else:
-            terminal.out(f"ok: {path}\n")
+            for problem in problems:
+                terminal.err(problem + "\n")
+            failed += bool(problems)
+            if not problems:
+                terminal.out(f"ok: {path}\n")
     if failed:
         raise InputError(f"{failed} of {len(paths)} protocol files have problems (listed above)")
+
+
+def translation_problems(path: Path, protocol: Any, lang: str) -> list[str]:
+    """One line per text of the protocol without a translation into `lang` (it would show in
+    English behind ‹EN›), and per translation of a text the protocol no longer has."""
+    from cartplan.i18n import protocols as protocol_texts
+
+    po = protocol_texts.path_for(path, protocol.id, lang)
+    strings = protocol_texts.read(po)
+    if strings is None:
+        return [f"{path}: {lang}: no translation file {po}"]
+    out = [
+        f"{po}: {t.where}: no translation: {t.text!r}"
+        for t in protocol_texts.missing(protocol, strings)
+    ]
+    out += [
+        f"{po}: translation of a text the protocol does not have (changed?): {k!r}"
+        for k in protocol_texts.unused(protocol, strings)
+    ]
+    return out
 
 
 @protocols_app.command("schema")
@@ -479,22 +532,36 @@ FLAG_OF = {
 }
 
 
-def words(e: CartplanError) -> str:
-    """The error as the user reads it: in words, with the flag it is about."""
-    text = str(e)
+def words(e: CartplanError, lang: str | None = None) -> str:
+    """The error as the user reads it: in words (in `lang`), with the flag it is about."""
+    from cartplan.errors import PatientError, ProtocolError
+    from cartplan.i18n import is_english, render
+    from cartplan.i18n import words as translate
+
+    if is_english(lang):
+        text = str(e)
+    elif isinstance(e, PatientError):
+        text = "\n".join(render(p, lang) for p in e.problems)
+    elif isinstance(e, ProtocolError) and len(e.problems) > 1:
+        more = translate(lang)(" (+{n} more problems)").format(n=len(e.problems) - 1)
+        text = render(e.message, lang) + more
+    else:
+        text = render(e.message, lang)
     message = e.message
     if isinstance(message, Message) and (prefix := FLAG_OF.get(message.code)):
         text = prefix.format(**message.params) + text
     return text
 
 
-def fail(message: str, code: int) -> NoReturn:
+def fail(message: str, code: int, lang: str | None = None) -> NoReturn:
     """One line per problem on stderr, then the exit code."""
     from cartplan.errors import OutputError
+    from cartplan.i18n import words as translate
 
     lines = terminal.visible(message).split("\n")
+    prefix = translate(lang)("cartplan: error: ")
     try:
-        terminal.err("".join(f"cartplan: error: {line}\n" for line in lines if line))
+        terminal.err("".join(f"{prefix}{line}\n" for line in lines if line))
     except OutputError:
         pass  # no stderr to complain on: the exit code has to say it
     raise SystemExit(code)
@@ -566,7 +633,10 @@ def main(argv: list[str] | None = None) -> None:
     except CartplanError as e:
         if debug:
             raise
-        fail(words(e), e.exit_code)
+        from cartplan.i18n.lang import guess
+
+        lang = guess(args)
+        fail(words(e, lang), e.exit_code, lang)
     except TyperException as e:
         fail(e.format_message(), getattr(e, "exit_code", 2))
     except typer.Abort:

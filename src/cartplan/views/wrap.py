@@ -1,0 +1,88 @@
+"""Wrapping text to a width in terminal cells, for English and for Chinese alike.
+
+textwrap counts characters and breaks only at spaces: right for English (and used unchanged for
+text whose every character takes one cell, so English output stays as it was), wrong for
+Chinese, where each character takes two cells and a line may break between any two characters.
+Here a line may break at a space, between two wide characters, or between a wide character and
+a word; punctuation that must not start a line (，。、；：）…) stays with what precedes it.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+NO_LINE_START = set("，。、；：！？）》」』】〕,.;:!?)]}%…")
+
+
+def cell_len(text: str) -> int:
+    from rich.cells import cell_len as cells
+
+    return cells(text)
+
+
+def _wide(ch: str) -> bool:
+    return cell_len(ch) > 1
+
+
+def _tokens(text: str) -> list[str]:
+    """Words, single wide characters and single spaces, in order."""
+    out: list[str] = []
+    word = ""
+    for ch in text:
+        if ch.isspace():
+            if word:
+                out.append(word)
+                word = ""
+            if out and out[-1] != " ":
+                out.append(" ")
+        elif ch in NO_LINE_START and (word or out):
+            if word:
+                word += ch
+            elif out[-1] == " ":
+                out.append(ch)
+            else:
+                out[-1] += ch
+        elif _wide(ch):
+            if word:
+                out.append(word)
+                word = ""
+            out.append(ch)
+        else:
+            word += ch
+    if word:
+        out.append(word)
+    while out and out[-1] == " ":
+        out.pop()
+    return out
+
+
+def wrap(
+    text: str, width: int, subsequent_indent: str = "", break_on_hyphens: bool = True
+) -> list[str]:
+    """`text` as lines of at most `width` cells ([] for blank text, as textwrap)."""
+    if cell_len(text) == len(text):
+        return textwrap.wrap(
+            text, width, subsequent_indent=subsequent_indent, break_on_hyphens=break_on_hyphens
+        )
+    lines: list[str] = []
+    line, space = "", False
+    for tok in _tokens(text):
+        if tok == " ":
+            space = bool(line.strip())
+            continue
+        piece = (" " if space else "") + tok
+        space = False
+        if cell_len(line) + cell_len(piece) <= width:
+            line += piece
+            continue
+        if line.strip():
+            lines.append(line.rstrip())
+            line = subsequent_indent
+        for ch in tok:  # a token wider than a whole line is cut where it must be
+            if cell_len(line) + cell_len(ch) > width and line.strip():
+                lines.append(line.rstrip())
+                line = subsequent_indent
+            line += ch
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
