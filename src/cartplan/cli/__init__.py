@@ -481,7 +481,9 @@ def protocols_validate(
     for path in paths:
         try:
             protocol = catalogue.parse(path)
-            problems = [] if is_english(language) else translation_problems(path, protocol, language)
+            problems = (
+                [] if is_english(language) else translation_problems(path, protocol, language)
+            )
         except InputError as e:
             failed += 1
             for problem in getattr(e, "problems", None) or [e.message]:
@@ -543,7 +545,8 @@ def words(e: CartplanError, lang: str | None = None) -> str:
     elif isinstance(e, PatientError):
         text = "\n".join(render(p, lang) for p in e.problems)
     elif isinstance(e, ProtocolError) and len(e.problems) > 1:
-        more = translate(lang)(" (+{n} more problems)").format(n=len(e.problems) - 1)
+        _ = translate(lang)
+        more = _(" (+{n} more problems)").format(n=len(e.problems) - 1)
         text = render(e.message, lang) + more
     else:
         text = render(e.message, lang)
@@ -559,7 +562,8 @@ def fail(message: str, code: int, lang: str | None = None) -> NoReturn:
     from cartplan.i18n import words as translate
 
     lines = terminal.visible(message).split("\n")
-    prefix = translate(lang)("cartplan: error: ")
+    _ = translate(lang)
+    prefix = _("cartplan: error: ")
     try:
         terminal.err("".join(f"{prefix}{line}\n" for line in lines if line))
     except OutputError:

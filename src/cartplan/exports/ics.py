@@ -71,7 +71,8 @@ def _day_of(e: Event, on: date, lang: str | None = None) -> str:
     from cartplan.views.timeline import day_label
 
     n = (e.end - e.start).days + 1
-    return words(lang)("{day} (day {n} of {total})").format(
+    _ = words(lang)
+    return _("{day} (day {n} of {total})").format(
         day=day_label(e.day + (on - e.start).days), n=(on - e.start).days + 1, total=n
     )
 
@@ -187,7 +188,8 @@ def build_event(
         alarm.add("action", "DISPLAY")
         from cartplan.i18n import words
 
-        reminder = words(opts.lang)("Reminder: {summary}")
+        _ = words(opts.lang)
+        reminder = _("Reminder: {summary}")
         alarm.add("description", reminder.format(summary=summary(e, plan, lang=opts.lang)))
         alarm.add("trigger", at - first.replace(tzinfo=None))  # local time, before the start
         ev.add_component(alarm)

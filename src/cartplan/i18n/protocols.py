@@ -66,14 +66,14 @@ def _walk(p: Protocol) -> Iterator[tuple[str, str]]:
             yield f"{at}.escalation[{i}].action", x.action
         for d in s.regimen:
             yield f"{at}.regimen[{d.agent}].note", d.note
-            for i, r in enumerate(d.renal):
-                yield f"{at}.regimen[{d.agent}].renal[{i}].rule", r.rule
+            for i, band in enumerate(d.renal):
+                yield f"{at}.regimen[{d.agent}].renal[{i}].rule", band.rule
             for i, w in enumerate(d.weight):
                 yield f"{at}.regimen[{d.agent}].weight[{i}].rule", w.rule
         if s.cell_dose is not None:
             yield f"{at}.cell_dose.product", s.cell_dose.product
-    for c in p.constraints:
-        yield f"constraints[{c.id}].description", c.description
+    for k in p.constraints:
+        yield f"constraints[{k.id}].description", k.description
     if custom_shifts(p):
         for sh in p.shifts:
             yield f"shifts[{sh.name}].name", sh.name
@@ -186,8 +186,7 @@ def translate(p: Protocol, tr: Translation) -> Protocol:
                 description=tr(s.description),
                 assumption=tr(s.assumption) if s.assumption else s.assumption,
                 checklist=[
-                    _copy(c, text=tr(c.text), record=[tr(r) for r in c.record])
-                    for c in s.checklist
+                    _copy(c, text=tr(c.text), record=[tr(r) for r in c.record]) for c in s.checklist
                 ],
                 escalation=[
                     _copy(x, criterion=tr(x.criterion), action=tr(x.action)) for x in s.escalation
@@ -201,7 +200,7 @@ def translate(p: Protocol, tr: Translation) -> Protocol:
             )
         )
     name = tr if custom_shifts(p) else tr.own
-    return _copy(
+    out: Protocol = _copy(
         p,
         title=tr(p.title),
         warning=tr(p.warning) if p.warning else p.warning,
@@ -210,6 +209,7 @@ def translate(p: Protocol, tr: Translation) -> Protocol:
         constraints=[_copy(c, description=tr(c.description)) for c in p.constraints],
         shifts=[_copy(sh, name=name(sh.name)) for sh in p.shifts],
     )
+    return out
 
 
 def localize(plan: Plan, tr: Translation) -> Plan:

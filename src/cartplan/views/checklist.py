@@ -160,9 +160,7 @@ def time_label(o: Occurrence, day: date, lang: str | None = None) -> str:
 
 def nursing_day(day: date, shifts: Sequence[Shift], lang: str | None = None) -> str:
     start = shifts[0].start
-    return (
-        f"{start} {day_month(day, lang)} → {start} {day_month(day + timedelta(days=1), lang)}"
-    )
+    return f"{start} {day_month(day, lang)} → {start} {day_month(day + timedelta(days=1), lang)}"
 
 
 def changes(plan: Plan, lang: str | None = None) -> list[str]:
@@ -290,7 +288,8 @@ def _fields(item: ItemLine) -> str:
 def _text_rows(
     item: ItemLine, day: date, shifts: Sequence[Shift], lang: str | None = None
 ) -> list[str]:
-    initials = words(lang)("initials")
+    _ = words(lang)
+    initials = _("initials")
     rows = []
     for o in occurrences(item, shifts):
         values = f"{_fields(item)}  " if item.record else ""
@@ -392,9 +391,7 @@ def to_markdown(plan: Plan, pages: list[DaySheet], pr: Printout) -> str:
             f"## {md_escape(fmt_day(page.date, lang))} · D{page.day}",
             "",
             md_escape(header(plan, lang)) + "  ",
-            _("Nursing day {nursing_day}").format(
-                nursing_day=nursing_day(page.date, shifts, lang)
-            )
+            _("Nursing day {nursing_day}").format(nursing_day=nursing_day(page.date, shifts, lang))
             + f"{zone}  ",
             (
                 md_escape(" · ".join(who))

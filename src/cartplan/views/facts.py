@@ -144,7 +144,8 @@ def _items(
             if day is not None and day not in days:
                 continue
             if day is None:
-                agent_days = words(lang)("{agent} days").format(agent=c.with_agent)
+                _ = words(lang)
+                agent_days = _("{agent} days").format(agent=c.with_agent)
                 cond = join([x for x in (cond, agent_days) if x], lang)
         clock = item_clock(c, e, plan.protocol.shifts)
         line = ItemLine(c.text, c.times_per_day, cond, tuple(c.references), clock, tuple(c.record))
@@ -152,9 +153,7 @@ def _items(
     return out
 
 
-def items(
-    e: Event, plan: Plan, day: int | None = None, lang: str | None = None
-) -> list[ItemLine]:
+def items(e: Event, plan: Plan, day: int | None = None, lang: str | None = None) -> list[ItemLine]:
     """Checklist items of `e` for this patient; on `day` (relative to D0) when given."""
     return [line for _, line in _items(e, plan, day, lang)]
 

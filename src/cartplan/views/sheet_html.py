@@ -30,6 +30,7 @@ from typing import NamedTuple
 
 from cartplan.i18n import day as fmt_day
 from cartplan.i18n import words
+from cartplan.i18n.marker import N_
 from cartplan.protocol.format import Shift
 from cartplan.schedule.plan import Plan
 from cartplan.views.checklist import (
@@ -269,14 +270,19 @@ def _administration(g: Geometry, lang: str | None = None) -> Unit:
     )
     labels = [e(_(x)) for x in ADMINISTRATION]
     name, signature = e(_("name")), e(_("signature"))
+    record, first, second = (
+        e(_("Product administration record")),
+        e(_("1st person:")),
+        e(_("2nd person:")),
+    )
     return Unit(
         '<tbody class="adm"><tr><td colspan="5">'
-        f"<b>{e(_('Product administration record'))}</b>"
+        f"<b>{record}</b>"
         f'<div class="fl">{labels[0]} {blank} {labels[1]} {short} '
         f"{labels[2]} {short}</div>"
         f'<div class="idc">{e(check)}</div>'
-        f'<div class="fl">{e(_("1st person:"))} {name} {blank} {signature} {blank}</div>'
-        f'<div class="fl">{e(_("2nd person:"))} {name} {blank} {signature} {blank}</div>'
+        f'<div class="fl">{first} {name} {blank} {signature} {blank}</div>'
+        f'<div class="fl">{second} {name} {blank} {signature} {blank}</div>'
         "</td></tr></tbody>",
         height,
     )
@@ -318,8 +324,7 @@ def _side_units(page: DaySheet, g: Geometry, lang: str | None = None) -> list[Un
             text = f"{if_} {esc_text(x)} → {x.action}{cite(x)}"
             items.append(
                 Unit(
-                    f"<li><b>{e(if_)}</b> {e(esc_text(x))} → <b>{e(x.action)}</b>"
-                    f"{e(cite(x))}</li>",
+                    f"<li><b>{e(if_)}</b> {e(esc_text(x))} → <b>{e(x.action)}</b>{e(cite(x))}</li>",
                     lines(text, width, F_SIDE) * lh(F_SIDE) + 0.8,
                 )
             )
@@ -334,7 +339,10 @@ def _side_units(page: DaySheet, g: Geometry, lang: str | None = None) -> list[Un
     if not units:
         text = _("No escalation criteria for today's steps.")
         units.append(
-            Unit(f'<p class="quiet">{e(text, quote=False)}</p>', lines(text, g.side, F_SIDE) * lh(F_SIDE))
+            Unit(
+                f'<p class="quiet">{e(text, quote=False)}</p>',
+                lines(text, g.side, F_SIDE) * lh(F_SIDE),
+            )
         )
     starting = [b for b in page.today if not _recorded(b)]
     if starting:
@@ -429,7 +437,8 @@ def _header(plan: Plan, page: DaySheet, i: int, n: int, pr: Printout, g: Geometr
         box = '<div class="label phi">' + "".join(f"<div>{e(x)}</div>" for x in who) + "</div>"
         box_h = max(LABEL_H, len(who) * lh(9) * 2 + 2)
     else:
-        box = f'<div class="label">{e(_("Hospital label"))}</div>'
+        label = e(_("Hospital label"))
+        box = f'<div class="label">{label}</div>'
         box_h = LABEL_H
     page_of = e(_("page {i}/{n} of the day").format(i=i, n=n))
     return Unit(
@@ -450,11 +459,8 @@ def _sign_off(shifts: Sequence[Shift], lang: str | None = None) -> str:
         "</div></td>"
         for x in shifts
     )
-    return (
-        f'<div class="sign"><b>{e(_("Shift sign-off"))}</b>'
-        f"{e(_(' — each shift signs for its rows'))}"
-        f"<table><tr>{cells}</tr></table></div>"
-    )
+    title, each = e(_("Shift sign-off")), e(_(" — each shift signs for its rows"))
+    return f'<div class="sign"><b>{title}</b>{each}<table><tr>{cells}</tr></table></div>'
 
 
 def _css(g: Geometry) -> str:
@@ -529,11 +535,13 @@ footer.stamp {{ font-size: {F_STAMP}pt; color: #333; border-top: 0.2mm solid #99
 
 def thead(lang: str | None = None) -> str:
     _ = words(lang)
+    marked = (N_("Time"), N_("Check"), N_("Values"), N_("Initials"))
+    time, check, values, initials = (e(_(x)) for x in marked)
     return (
-        f'<thead><tr><th class="t" style="width:{COL_TIME:g}mm">{e(_("Time"))}</th>'
-        f'<th class="box" style="width:{COL_DONE:g}mm">✓</th><th>{e(_("Check"))}</th>'
-        f'<th style="width:{COL_VALUE:g}mm">{e(_("Values"))}</th>'
-        f'<th style="width:{COL_INIT:g}mm">{e(_("Initials"))}</th></tr></thead>'
+        f'<thead><tr><th class="t" style="width:{COL_TIME:g}mm">{time}</th>'
+        f'<th class="box" style="width:{COL_DONE:g}mm">✓</th><th>{check}</th>'
+        f'<th style="width:{COL_VALUE:g}mm">{values}</th>'
+        f'<th style="width:{COL_INIT:g}mm">{initials}</th></tr></thead>'
     )
 
 
@@ -599,7 +607,8 @@ def booklet(plan: Plan, pages: list[DaySheet], pr: Printout) -> str:
             out.append(f'</div><aside class="side" style="width:{g.side:g}mm">')
             if side:
                 more = _(" (continued)") if i > 1 else ""
-                out.append(f"<h2>{e(_('Call if — escalation criteria') + more)}</h2>")
+                call = _("Call if — escalation criteria")
+                out.append(f"<h2>{e(call + more)}</h2>")
                 out += [u.html for u in side]
             out.append("</aside></div>")
             if i == len(cut):

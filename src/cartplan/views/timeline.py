@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cartplan.i18n import day as fmt_day
 from cartplan.i18n import is_english, table_day, words
+from cartplan.i18n.marker import N_
 from cartplan.patient.dosing import cells
 from cartplan.patient.privacy import phi_fields
 from cartplan.schedule.plan import Event, Plan
@@ -120,7 +121,7 @@ def step_label(e: Event) -> str:
     return e.step.title + (" †" if has_assumption(e) else "")
 
 
-ASSUMPTION_NOTE = (
+ASSUMPTION_NOTE = N_(
     "† rests on an assumption the literature does not confirm: cartplan protocols show {}"
 )
 
@@ -276,17 +277,21 @@ def to_table(
 
     _ = words(lang)
     head = header_lines(plan, include_phi, lang)
-    date_w = max(16, *(cell_len(table_day(e.start, lang)) for e in plan.events))
-    day_w = max(4, *(len(span_label(e)) for e in plan.events))
-    rest = max(width - date_w - day_w - 8, 30)  # 4 gaps of 2 cells between 5 columns
-    step_w, team_w = rest * 2 // 5, max(12, rest // 4)
-    widths = [date_w, day_w, step_w, team_w, rest - step_w - team_w]
-    rows = []
+    dates = []
     for e in plan.events:
         short = table_day(e.start, lang)
         date = short if e.start == e.end else f"{short}\n→ {table_day(e.end, lang)}"
         if e.time is not None:
             date += f"\n{time_text(e, short=True, lang=lang)}"
+        dates.append(date)
+    # English dates fit 16 cells ('→ Sat 2025-05-31'); other languages get what theirs need
+    date_w = 16 if is_english(lang) else max(cell_len(x) for d in dates for x in d.split("\n"))
+    day_w = max(4, *(len(span_label(e)) for e in plan.events))
+    rest = max(width - date_w - day_w - 8, 30)  # 4 gaps of 2 cells between 5 columns
+    step_w, team_w = rest * 2 // 5, max(12, rest // 4)
+    widths = [date_w, day_w, step_w, team_w, rest - step_w - team_w]
+    rows = []
+    for e, date in zip(plan.events, dates, strict=True):
         rows.append(
             [
                 date,

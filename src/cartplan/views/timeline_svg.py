@@ -77,6 +77,7 @@ def stage_name(stage: Stage, lang: str | None = None) -> str:
     """A stage as the reader calls it: 'Lymphodepletion', '淋巴细胞清除'."""
     return words(lang)(STAGE_NAME[stage])
 
+
 e = html.escape
 
 
@@ -120,7 +121,8 @@ class _Chart:
         lang = self.lang
         notes = "; ".join(facts.notes(ev, lang))
         stage = ev.step.stage.value if is_english(lang) else stage_name(ev.step.stage, lang)
-        desc = words(lang)("{stage}; teams: {teams}").format(
+        _ = words(lang)
+        desc = _("{stage}; teams: {teams}").format(
             stage=stage, teams=teams_text(ev, self.plan, lang)
         )
         desc += f"; {notes}" if notes else ""
@@ -201,7 +203,9 @@ def page(plan: Plan, today: date | None, printed: str, lang: str | None = None) 
         _("Start {start} · D0 infusion {day0}").format(
             start=fmt_day(plan.start, lang), day0=fmt_day(plan.day0, lang)
         ),
-        _("chart {first} – {last}").format(first=fmt_day(c.first, lang), last=fmt_day(c.last, lang)),
+        _("chart {first} – {last}").format(
+            first=fmt_day(c.first, lang), last=fmt_day(c.last, lang)
+        ),
     ]
     if today is not None:
         head.append(_("today {date}").format(date=fmt_day(today, lang)))
@@ -300,10 +304,11 @@ def _row(c: _Chart, ev: Event, y: float) -> list[str]:
             )
             end_x += 1.6
     lang = c.lang
+    _ = words(lang)
     text = (
         _when(ev, lang)
         if not clipped
-        else words(lang)("{days} · until {date} →").format(
+        else _("{days} · until {date} →").format(
             days=span_label(ev, "–"), date=fmt_day(ev.end, lang)
         )
     )
@@ -341,7 +346,8 @@ def _fit(text: str, width: float) -> str:
 
 
 def _lines(c: _Chart, top: float, chart_h: float) -> list[str]:
-    today = e(words(c.lang)("today"))
+    _ = words(c.lang)
+    today = e(_("today"))
     out = []
     x0 = c.x(c.plan.day0) + c.dx / 2
     out.append(
@@ -363,7 +369,8 @@ def _lines(c: _Chart, top: float, chart_h: float) -> list[str]:
 
 def _strip(c: _Chart, later: list[Event], y: float, cols: int) -> list[str]:
     """Steps that start after the chart, in date order, as marks with their dates."""
-    later_text = words(c.lang)("LATER: {n} STEPS AFTER {date}").format(
+    _ = words(c.lang)
+    later_text = _("LATER: {n} STEPS AFTER {date}").format(
         n=len(later), date=fmt_day(c.last, c.lang).upper()
     )
     out = [f'<text x="0" y="{_n(y + 3)}" class="lane">{e(later_text)}</text>']
@@ -460,9 +467,12 @@ def _table(plan: Plan, lang: str | None = None) -> str:
         f"<td>{e(teams_text(ev, plan, lang))}</td></tr>"
         for ev in plan.events
     )
-    head = "".join(f"<th>{e(_(x))}</th>" for x in (N_("When"), N_("Step"), N_("Stage"), N_("Teams")))
+    head = "".join(
+        f"<th>{e(_(x))}</th>" for x in (N_("When"), N_("Step"), N_("Stage"), N_("Teams"))
+    )
+    summary = e(_("The steps as a table"))
     return (
-        f'<details class="events"><summary>{e(_("The steps as a table"))}</summary>'
+        f'<details class="events"><summary>{summary}</summary>'
         f"<table><thead><tr>{head}</tr></thead>"
         f"<tbody>{rows}</tbody></table></details>"
     )
@@ -493,9 +503,8 @@ def _document(
     title: str, head: list[str], svg: str, table: str, plan: Plan, lang: str | None = None
 ) -> str:
     _ = words(lang)
-    warnings = "".join(
-        f'<p class="warn">{e(_("Warning:"))} {e(w)}</p>' for w in facts.warnings(plan, lang)
-    )
+    warning = e(_("Warning:"))
+    warnings = "".join(f'<p class="warn">{warning} {e(w)}</p>' for w in facts.warnings(plan, lang))
     return (
         "<!DOCTYPE html>\n"
         f'<html lang="{e(lang or "en")}">\n<head>\n<meta charset="utf-8">\n'

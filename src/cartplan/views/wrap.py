@@ -42,6 +42,9 @@ def _tokens(text: str) -> list[str]:
                 out.append(ch)
             else:
                 out[-1] += ch
+            if word and _wide(ch):  # a line may break after '，' even inside a word
+                out.append(word)
+                word = ""
         elif _wide(ch):
             if word:
                 out.append(word)
