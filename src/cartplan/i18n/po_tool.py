@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         target.mkdir(parents=True, exist_ok=True)
         out = target / f"{f.stem}.po"
         out.write_bytes(data)
-        print(f"wrote {out}")  # noqa: T201 - a developer's tool
+        print(f"wrote {out}")
     return 0
 
 

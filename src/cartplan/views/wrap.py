@@ -12,6 +12,7 @@ from __future__ import annotations
 import textwrap
 
 NO_LINE_START = set("，。、；：！？）》」』】〕,.;:!?)]}%…")
+NO_LINE_END = set("（《「『【〔“‘")
 
 
 def cell_len(text: str) -> int:
@@ -25,7 +26,7 @@ def _wide(ch: str) -> bool:
 
 
 def _tokens(text: str) -> list[str]:
-    """Words, single wide characters and single spaces, in order."""
+    """Words, single wide characters and runs of spaces, in order."""
     out: list[str] = []
     word = ""
     for ch in text:
@@ -33,48 +34,58 @@ def _tokens(text: str) -> list[str]:
             if word:
                 out.append(word)
                 word = ""
-            if out and out[-1] != " ":
+            if out and out[-1].isspace():
+                out[-1] += " "
+            else:
                 out.append(" ")
         elif ch in NO_LINE_START and (word or out):
             if word:
                 word += ch
-            elif out[-1] == " ":
+            elif out[-1].isspace():
                 out.append(ch)
             else:
                 out[-1] += ch
             if word and _wide(ch):  # a line may break after '，' even inside a word
                 out.append(word)
                 word = ""
-        elif _wide(ch):
+        elif ch in NO_LINE_END:  # stays with what follows it
             if word:
                 out.append(word)
+            word = ch
+        elif _wide(ch):
+            if word and word[-1] not in NO_LINE_END:
+                out.append(word)
                 word = ""
-            out.append(ch)
+            out.append(word + ch)
+            word = ""
         else:
             word += ch
     if word:
         out.append(word)
-    while out and out[-1] == " ":
-        out.pop()
     return out
 
 
 def wrap(
     text: str, width: int, subsequent_indent: str = "", break_on_hyphens: bool = True
 ) -> list[str]:
-    """`text` as lines of at most `width` cells ([] for blank text, as textwrap)."""
+    """`text` as lines of at most `width` cells ([] for blank text, as textwrap). Spaces are
+    kept as written inside a line and dropped where a line breaks."""
     if cell_len(text) == len(text):
         return textwrap.wrap(
             text, width, subsequent_indent=subsequent_indent, break_on_hyphens=break_on_hyphens
         )
     lines: list[str] = []
-    line, space = "", False
-    for tok in _tokens(text):
-        if tok == " ":
-            space = bool(line.strip())
+    line = ""
+    space = ""
+    for i, tok in enumerate(_tokens(text)):
+        if tok.isspace():
+            if i == 0:
+                line = tok  # the text's own indent
+            elif line.strip():
+                space = tok  # dropped if the line breaks here
             continue
-        piece = (" " if space else "") + tok
-        space = False
+        piece = space + tok
+        space = ""
         if cell_len(line) + cell_len(piece) <= width:
             line += piece
             continue
