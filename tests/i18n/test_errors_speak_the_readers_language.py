@@ -15,7 +15,9 @@ def test_a_parameter_out_of_range_in_chinese(run: Run) -> None:
     assert r.code == 2
     assert r.err == "cartplan：错误：--set washout_days=99：超出范围；允许 7–28 days\n"
     english = run(*ARGS, "--set", "washout_days=99")
-    assert english.err == "cartplan: error: --set washout_days=99: out of range; allowed 7–28 days\n"
+    assert (
+        english.err == "cartplan: error: --set washout_days=99: out of range; allowed 7–28 days\n"
+    )
 
 
 def test_an_unknown_parameter_in_chinese(run: Run) -> None:

@@ -98,6 +98,8 @@ def test_the_console_script_reads_the_locale() -> None:
 def test_a_language_cartplan_lacks_is_bad_input(run: Run, bare_env: pytest.MonkeyPatch) -> None:
     r = run(*SCHEDULE, "--lang", "fr")
     assert r.code == 2
-    assert r.err == "cartplan: error: --lang fr: no such language in cartplan (available: en, zh-CN)\n"
+    assert (
+        r.err == "cartplan: error: --lang fr: no such language in cartplan (available: en, zh-CN)\n"
+    )
     bare_env.setenv("CARTPLAN_LANG", "klingon")
     assert run(*SCHEDULE).code == 2

@@ -94,8 +94,15 @@ def wrap(
             line = subsequent_indent
         for ch in tok:  # a token wider than a whole line is cut where it must be
             if cell_len(line) + cell_len(ch) > width and line.strip():
+                carry = ""
+                if ch in NO_LINE_START:  # '），' never starts a line: take a character along
+                    j = len(line)
+                    while j > 1 and line[j - 1] in NO_LINE_START:
+                        j -= 1
+                    if line[: j - 1].strip():
+                        line, carry = line[: j - 1], line[j - 1 :]
                 lines.append(line.rstrip())
-                line = subsequent_indent
+                line = subsequent_indent + carry
             line += ch
     if line.strip():
         lines.append(line.rstrip())
