@@ -37,14 +37,16 @@ def catalog(path: Path) -> Catalog:
 
 
 def test_the_template_holds_the_words_of_the_code() -> None:
-    method_map = [("src/cartplan/**.py", "python")]
+    from babel.messages.frontend import parse_mapping_cfg
+
+    with (ROOT / "babel.cfg").open(encoding="utf-8") as f:
+        method_map, options_map = parse_mapping_cfg(f)
     found = {
         msgid
-        for _file, _line, msgid, *_ in extract_from_dir(
-            str(ROOT), method_map, options_map={"src/cartplan/**.py": {"encoding": "utf-8"}}
-        )
+        for _file, _line, msgid, *_ in extract_from_dir(str(ROOT), method_map, options_map)
         if isinstance(msgid, str)
     }
+    assert "Output format." in found  # the command line's help is extracted too
     template = {m.id for m in catalog(LOCALE / "cartplan.pot") if m.id}
     assert found - template == set(), "run pybabel extract (README: translations)"
     assert template - found == set(), "run pybabel extract (README: translations)"

@@ -626,7 +626,15 @@ def main(argv: list[str] | None = None) -> None:
     restore = _stop_on_signals()
     try:
         try:
-            code = runner(args)(
+            command: Callable[..., Any] = runner(args)
+            from cartplan.i18n.lang import guess
+
+            if (lang := guess(args)) != "en":  # help in the reader's language
+                from cartplan.cli.help_texts import localized
+                from cartplan.i18n import words as translator
+
+                command = localized(command, translator(lang))
+            code = command(
                 args=args[1:] if args and args[0] in PLANNING else args,
                 standalone_mode=False,
                 prog_name=f"cartplan {args[0]}" if args and args[0] in PLANNING else "cartplan",
