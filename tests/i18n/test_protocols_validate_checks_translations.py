@@ -7,6 +7,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from cartplan.i18n.protocols import MARK, missing, read, texts
 from cartplan.sources import catalogue
 
@@ -17,6 +19,7 @@ SHIPPED = Path(catalogue.find("lupus-flucy").path).parent
 
 def copy_protocol(tmp_path: Path, old: str, new: str, with_po: bool = True) -> Path:
     """lupus-flucy with one step title changed, beside a copy of its Chinese translation."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
     yaml = tmp_path / "lupus-flucy.yaml"
     text = (SHIPPED / "lupus-flucy.yaml").read_text(encoding="utf-8")
     assert f"title: {old}\n" in text
@@ -78,3 +81,17 @@ def test_a_broken_translation_file_is_bad_input(run: Run, tmp_path: Path) -> Non
     r = run("protocols", "validate", "--lang", "zh-CN", str(yaml))
     assert r.code == 2
     assert "not a readable gettext catalogue" in r.err
+
+
+def test_the_locale_alone_only_notes_a_missing_translation_file(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a Chinese locale, a centre's own protocol without translations still validates (with
+    a note); a translation file it has must be complete."""
+    yaml = copy_protocol(tmp_path, "CRS watch", "CRS watch", with_po=False)
+    monkeypatch.setenv("CARTPLAN_LANG", "zh-CN")
+    r = run("protocols", "validate", str(yaml))
+    assert r.code == 0, r.err
+    assert r.err.startswith(f"note: {yaml}: no zh-CN translation file") and f"ok: {yaml}" in r.out
+    other = copy_protocol(tmp_path / "b", "CRS watch", "CRS and fever watch")
+    assert run("protocols", "validate", str(other)).code == 2

@@ -465,7 +465,8 @@ def protocols_validate(
         typer.Option(
             metavar="LANG",
             help="Also check the protocol's translation into this language (e.g. zh-CN): "
-            "every text must have one (default: $CARTPLAN_LANG, else the locale, else en).",
+            "every text must have one (default: $CARTPLAN_LANG, else the locale, else en; "
+            "then a protocol without a translation file only gets a note).",
         ),
     ] = None,
 ) -> None:
@@ -482,7 +483,9 @@ def protocols_validate(
         try:
             protocol = catalogue.parse(path)
             problems = (
-                [] if is_english(language) else translation_problems(path, protocol, language)
+                []
+                if is_english(language)
+                else translation_problems(path, protocol, language, required=lang is not None)
             )
         except InputError as e:
             failed += 1
@@ -491,21 +494,25 @@ def protocols_validate(
         else:
             for problem in problems:
                 terminal.err(problem + "\n")
-            failed += bool(problems)
-            if not problems:
+            failed += any(not p.startswith("note: ") for p in problems)
+            if all(p.startswith("note: ") for p in problems):
                 terminal.out(f"ok: {path}\n")
     if failed:
         raise InputError(f"{failed} of {len(paths)} protocol files have problems (listed above)")
 
 
-def translation_problems(path: Path, protocol: Any, lang: str) -> list[str]:
+def translation_problems(path: Path, protocol: Any, lang: str, required: bool = True) -> list[str]:
     """One line per text of the protocol without a translation into `lang` (it would show in
-    English behind ‹EN›), and per translation of a text the protocol no longer has."""
+    English behind ‹EN›), and per translation of a text the protocol no longer has. Without a
+    translation file: a problem when the language was asked for (--lang), else a note (a
+    protocol of one's own in a Chinese locale is not wrong for lacking Chinese)."""
     from cartplan.i18n import protocols as protocol_texts
 
     po = protocol_texts.path_for(path, protocol.id, lang)
     strings = protocol_texts.read(po)
     if strings is None:
+        if not required:
+            return [f"note: {path}: no {lang} translation file {po}: its texts print in English"]
         return [f"{path}: {lang}: no translation file {po}"]
     out = [
         f"{po}: {t.where}: no translation: {t.text!r}"
