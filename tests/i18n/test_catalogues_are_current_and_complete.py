@@ -1,7 +1,7 @@
 """The gettext catalogues are what the code says, and complete.
 
 - the template (cartplan.pot) holds exactly the words `pybabel extract -F babel.cfg` finds in
-  the code: a new word in a view is noticed here;
+  the code (views, help): a new word in a view is noticed here;
 - the zh_CN catalogue translates every one of them, with the same {placeholders};
 - the committed .mo is what `pybabel compile` makes of the .po (the wheel ships the .mo);
 - the protocols' translations keep the placeholders and numbers of their English texts;
@@ -28,6 +28,7 @@ ROOT = Path(__file__).parents[2]
 LOCALE = Path(cartplan.__file__).parent / "i18n" / "locale"
 PO = LOCALE / "zh_CN" / "LC_MESSAGES" / "cartplan.po"
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+MESSAGE_TEMPLATES = re.compile(r"i18n[/\\]catalog(_\w+)?\.py$")
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
@@ -43,25 +44,38 @@ def test_the_template_holds_the_words_of_the_code() -> None:
         method_map, options_map = parse_mapping_cfg(f)
     found = {
         msgid
-        for _file, _line, msgid, *_ in extract_from_dir(str(ROOT), method_map, options_map)
-        if isinstance(msgid, str)
+        for file, _line, msgid, *_ in extract_from_dir(str(ROOT), method_map, options_map)
+        if isinstance(msgid, str) and not MESSAGE_TEMPLATES.search(file)
     }
     assert "Output format." in found  # the command line's help is extracted too
-    template = {m.id for m in catalog(LOCALE / "cartplan.pot") if m.id}
+    template = own_words(catalog(LOCALE / "cartplan.pot"))
     assert found - template == set(), "run pybabel extract (README: translations)"
     assert template - found == set(), "run pybabel extract (README: translations)"
 
 
+def own_words(cat: Catalog) -> set[str]:
+    """The views' words and the help: everything but the message templates of the core's
+    areas (i18n/catalog_*.py), which other branches add to and which may wait for a
+    translation (see the last test)."""
+    return {
+        str(m.id)
+        for m in cat
+        if m.id and not (m.locations and all(MESSAGE_TEMPLATES.search(f) for f, _ in m.locations))
+    }
+
+
 def test_chinese_translates_every_word_with_the_same_placeholders() -> None:
-    template = {m.id for m in catalog(LOCALE / "cartplan.pot") if m.id}
+    template = own_words(catalog(LOCALE / "cartplan.pot"))
     zh = {m.id: m for m in catalog(PO) if m.id}
     assert template <= set(zh), "run pybabel update (README: translations)"
     for msgid in template:
         m = zh[msgid]
         assert m.string and not m.fuzzy, msgid
-        assert sorted(PLACEHOLDER.findall(str(m.string))) == sorted(
-            PLACEHOLDER.findall(str(msgid))
-        ), msgid
+    for msgid, m in zh.items():  # message templates too, where translated
+        if m.string:
+            assert sorted(PLACEHOLDER.findall(str(m.string))) == sorted(
+                PLACEHOLDER.findall(str(msgid))
+            ), msgid
 
 
 def test_the_compiled_catalogue_is_current() -> None:
