@@ -29,6 +29,13 @@ def _private_protocol_cache(private_cache_dir: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("CARTPLAN_CACHE_DIR", str(private_cache_dir))
 
 
+@pytest.fixture(autouse=True)
+def _english_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests read English whatever the developer's locale (LANG=zh_CN.UTF-8 would otherwise
+    choose Chinese); tests of the language choice set or remove these variables themselves."""
+    monkeypatch.setenv("CARTPLAN_LANG", "en")
+
+
 @dataclass
 class Result:
     code: int

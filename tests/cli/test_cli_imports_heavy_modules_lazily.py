@@ -17,6 +17,7 @@ HEAVY = [
     "caldav",
     "vobject",
     "fhir",
+    "babel",
 ]
 RUN = (
     "import sys\nfrom cartplan import cli\n"

@@ -27,6 +27,7 @@ from cartplan.services.planning import (
     check_teams,
     clock,
     day_or_date,
+    for_reader,
     make_plan,
     today_in,
 )
@@ -206,6 +207,15 @@ PLAN_OPTIONS: dict[str, tuple[object, object]] = {
         _opt(str | None, "Override today's date (tests).", hidden=True, metavar="DATE"),
         None,
     ),
+    "lang": (
+        _opt(
+            str | None,
+            "Language of the output: en or zh-CN (default: $CARTPLAN_LANG, else the locale, "
+            "else en).",
+            metavar="LANG",
+        ),
+        None,
+    ),
 }
 
 
@@ -224,8 +234,11 @@ def planning_command(func: Callable[..., None]) -> Callable[..., None]:
 
     @functools.wraps(func)
     def command(**kwargs: Any) -> None:
-        args = PlanArgs(**{name: kwargs.pop(name) for name in PLAN_OPTIONS})
-        func(args=args, **kwargs)
+        from cartplan.i18n.lang import resolve
+
+        values = {name: kwargs.pop(name) for name in PLAN_OPTIONS}
+        values["lang"] = resolve(values["lang"])
+        func(args=PlanArgs(**values), **kwargs)
 
     params = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own] + shared
     command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
@@ -290,26 +303,27 @@ def schedule(
     from cartplan.exports import json as json_contract
     from cartplan.views import timeline
 
+    shown = for_reader(plan, args)  # JSON, a contract for programs, stays as planned
     if ics is not None or ics_dir is not None:
-        write_calendars(plan, args, ics, ics_dir, team, plan_id, now)
+        write_calendars(shown, args, ics, ics_dir, team, plan_id, now)
         if ics == "-":
             return
     if fmt is Format.json:
         text = json_contract.to_json(plan, args.include_phi)
     elif fmt is Format.markdown:
-        text = timeline.to_markdown(plan, args.include_phi)
+        text = timeline.to_markdown(shown, args.include_phi, args.lang)
     elif fmt is Format.html:
         from cartplan.views import checklist, timeline_svg
 
-        printed = checklist.stamp(plan, checklist.Printout(clock(now)))
-        text = timeline_svg.page(plan, today_in(args.tz, args.today), printed)
+        printed = checklist.stamp(shown, checklist.Printout(clock(now), lang=args.lang))
+        text = timeline_svg.page(shown, today_in(args.tz, args.today), printed, args.lang)
     else:
         import shutil
 
         width = shutil.get_terminal_size((80, 24)).columns
         to_stdout = out is None or str(out) == "-"
         encoding = terminal.encoding() if to_stdout else None
-        text = timeline.to_table(plan, width, args.include_phi, encoding)
+        text = timeline.to_table(shown, width, args.include_phi, encoding, args.lang)
     if out is not None and str(out) != "-":
         from cartplan.sources.files import write_atomic
 
@@ -365,7 +379,7 @@ def publish(
                 "no CalDAV password: set CARTPLAN_CALDAV_PASSWORD or give "
                 "--caldav-password-file (never on the command line)"
             )
-    plan = make_plan(args)
+    plan = for_reader(make_plan(args), args)
     check_teams(plan, team)
     opts = calendar_options(plan, args, plan_id, now)
     report = caldav_export.publish(
@@ -430,7 +444,7 @@ def checklist(
 ) -> None:
     """Print daily ward sheets: one row per occurrence with its time, value fields, escalation
     criteria, shift sign-off and an audit stamp."""
-    plan = make_plan(args)
+    plan = for_reader(make_plan(args), args)
     from cartplan.views import checklist as sheets
 
     chosen = [x for x in (day, on) if x is not None]
@@ -457,9 +471,11 @@ def checklist(
             f"the checklists would hold about {size // 1_000_000} million characters (at most "
             f"{MAX_BOOKLET // 1_000_000} million): ask for fewer days or one --team"
         )
-    pages = sheets.sheets(plan, days, team)
+    pages = sheets.sheets(plan, days, team, args.lang)
     tz = args.tz or (plan.patient.timezone if plan.patient is not None else None)
-    printout = sheets.Printout(clock(now), args.include_phi, paper.value, tuple(team or ()), tz)
+    printout = sheets.Printout(
+        clock(now), args.include_phi, paper.value, tuple(team or ()), tz, args.lang
+    )
     if fmt is SheetFormat.html:
         text = sheets.to_html(plan, pages, printout)
     elif fmt is SheetFormat.markdown:
@@ -565,23 +581,69 @@ def protocols_validate(
         list[Path] | None,
         typer.Argument(metavar="FILE", help="Protocol files; all known if omitted."),
     ] = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            metavar="LANG",
+            help="Also check the protocol's translation into this language (e.g. zh-CN): "
+            "every text must have one (default: $CARTPLAN_LANG, else the locale, else en; "
+            "then a protocol without a translation file only gets a note).",
+        ),
+    ] = None,
 ) -> None:
-    """Check protocol files against the format and every validation rule."""
+    """Check protocol files against the format and every validation rule (and, for a language
+    other than English, that every text of the protocol has a translation)."""
+    from cartplan.i18n import is_english, render
+    from cartplan.i18n.lang import resolve
     from cartplan.sources import catalogue
 
+    language = resolve(lang)
     paths = files or [s.path for s in catalogue.available()]
     failed = 0
     for path in paths:
         try:
-            catalogue.parse(path)
+            protocol = catalogue.parse(path)
+            problems = (
+                []
+                if is_english(language)
+                else translation_problems(path, protocol, language, required=lang is not None)
+            )
         except InputError as e:
             failed += 1
-            for problem in getattr(e, "problems", None) or [str(e)]:
-                terminal.err(problem + "\n")
+            for problem in getattr(e, "problems", None) or [e.message]:
+                terminal.err(render(problem, language) + "\n")
         else:
-            terminal.out(f"ok: {path}\n")
+            for problem in problems:
+                terminal.err(problem + "\n")
+            failed += any(not p.startswith("note: ") for p in problems)
+            if all(p.startswith("note: ") for p in problems):
+                terminal.out(f"ok: {path}\n")
     if failed:
         raise InputError(f"{failed} of {len(paths)} protocol files have problems (listed above)")
+
+
+def translation_problems(path: Path, protocol: Any, lang: str, required: bool = True) -> list[str]:
+    """One line per text of the protocol without a translation into `lang` (it would show in
+    English behind ‹EN›), and per translation of a text the protocol no longer has. Without a
+    translation file: a problem when the language was asked for (--lang), else a note (a
+    protocol of one's own in a Chinese locale is not wrong for lacking Chinese)."""
+    from cartplan.i18n import protocols as protocol_texts
+
+    po = protocol_texts.path_for(path, protocol.id, lang)
+    strings = protocol_texts.read(po)
+    if strings is None:
+        if not required:
+            return [f"note: {path}: no {lang} translation file {po}: its texts print in English"]
+        return [f"{path}: {lang}: no translation file {po}"]
+    out = [
+        f"{po}: {t.where}: no translation: {t.text!r}"
+        for t in protocol_texts.missing(protocol, strings)
+    ]
+    out += [
+        f"{po}: translation of a text the protocol does not have (changed?): {k!r}"
+        for k in protocol_texts.unused(protocol, strings)
+    ]
+    return out
 
 
 @protocols_app.command("schema")
@@ -622,22 +684,38 @@ FLAG_OF = {
 }
 
 
-def words(e: CartplanError) -> str:
-    """The error as the user reads it: in words, with the flag it is about."""
-    text = str(e)
+def words(e: CartplanError, lang: str | None = None) -> str:
+    """The error as the user reads it: in words (in `lang`), with the flag it is about."""
+    from cartplan.errors import PatientError, ProtocolError
+    from cartplan.i18n import is_english, render
+    from cartplan.i18n import words as translate
+
+    if is_english(lang):
+        text = str(e)
+    elif isinstance(e, PatientError):
+        text = "\n".join(render(p, lang) for p in e.problems)
+    elif isinstance(e, ProtocolError) and len(e.problems) > 1:
+        _ = translate(lang)
+        more = _(" (+{n} more problems)").format(n=len(e.problems) - 1)
+        text = render(e.message, lang) + more
+    else:
+        text = render(e.message, lang)
     message = e.message
     if isinstance(message, Message) and (prefix := FLAG_OF.get(message.code)):
         text = prefix.format(**message.params) + text
     return text
 
 
-def fail(message: str, code: int) -> NoReturn:
+def fail(message: str, code: int, lang: str | None = None) -> NoReturn:
     """One line per problem on stderr, then the exit code."""
     from cartplan.errors import OutputError
+    from cartplan.i18n import words as translate
 
     lines = terminal.visible(message).split("\n")
+    _ = translate(lang)
+    prefix = _("cartplan: error: ")
     try:
-        terminal.err("".join(f"cartplan: error: {line}\n" for line in lines if line))
+        terminal.err("".join(f"{prefix}{line}\n" for line in lines if line))
     except OutputError:
         pass  # no stderr to complain on: the exit code has to say it
     raise SystemExit(code)
@@ -701,7 +779,15 @@ def main(argv: list[str] | None = None) -> None:
     restore = _stop_on_signals()
     try:
         try:
-            code = runner(args)(
+            command: Callable[..., Any] = runner(args)
+            from cartplan.i18n.lang import guess
+
+            if (lang := guess(args)) != "en":  # help in the reader's language
+                from cartplan.cli.help_texts import localized
+                from cartplan.i18n import words as translator
+
+                command = localized(command, translator(lang))
+            code = command(
                 args=args[1:] if args and args[0] in PLANNING else args,
                 standalone_mode=False,
                 prog_name=f"cartplan {args[0]}" if args and args[0] in PLANNING else "cartplan",
@@ -712,7 +798,10 @@ def main(argv: list[str] | None = None) -> None:
     except CartplanError as e:
         if debug:
             raise
-        fail(words(e), e.exit_code)
+        from cartplan.i18n.lang import guess
+
+        lang = guess(args)
+        fail(words(e, lang), e.exit_code, lang)
     except TyperException as e:
         if usage.is_help_request(e):  # `cartplan` alone: help, as asked
             terminal.out(usage.help_text(e))

@@ -39,6 +39,7 @@ class Options(NamedTuple):
     now: datetime  # DTSTAMP, UTC
     tz: str | None  # zone of timed appointments
     include_phi: bool = False
+    lang: str = "en"  # the reader's language: SUMMARY, DESCRIPTION and reminders
 
 
 class Exported(NamedTuple):
@@ -65,55 +66,71 @@ def per_day(e: Event) -> bool:
     return e.time is not None and e.end > e.start
 
 
-def _day_of(e: Event, on: date) -> str:
+def _day_of(e: Event, on: date, lang: str | None = None) -> str:
+    from cartplan.i18n import words
     from cartplan.views.timeline import day_label
 
     n = (e.end - e.start).days + 1
-    return f"{day_label(e.day + (on - e.start).days)} (day {(on - e.start).days + 1} of {n})"
+    _ = words(lang)
+    return _("{day} (day {n} of {total})").format(
+        day=day_label(e.day + (on - e.start).days), n=(on - e.start).days + 1, total=n
+    )
 
 
-def summary(e: Event, plan: Plan, on: date | None = None) -> str:
+def summary(e: Event, plan: Plan, on: date | None = None, lang: str | None = None) -> str:
     who = plan.patient.label if plan.patient is not None else None
     from cartplan.views.timeline import span_label
 
-    text = f"{e.step.title} {span_label(e, '–') if on is None else _day_of(e, on)}"
+    text = f"{e.step.title} {span_label(e, '–') if on is None else _day_of(e, on, lang)}"
     return f"{who} · {text}" if who else text
 
 
-def description(e: Event, plan: Plan, include_phi: bool, on: date | None = None) -> str:
-    from cartplan.dates import fmt
+def description(
+    e: Event, plan: Plan, include_phi: bool, on: date | None = None, lang: str | None = None
+) -> str:
+    from cartplan.i18n import day, words
     from cartplan.patient.privacy import phi_fields
-    from cartplan.views.timeline import event_notes
+    from cartplan.views.timeline import event_notes, teams_text
 
+    _ = words(lang)
     p = plan.protocol
     lines = [e.step.description] if e.step.description else []
     if on is not None:
         lines.append(
-            f"{e.time} on each day, {fmt(e.start)} – {fmt(e.end)}: this is {_day_of(e, on)}"
+            _("{time} on each day, {start} – {end}: this is {day_of}").format(
+                time=e.time,
+                start=day(e.start, lang),
+                end=day(e.end, lang),
+                day_of=_day_of(e, on, lang),
+            )
         )
-    lines += event_notes(e, plan)
+    lines += event_notes(e, plan, lang)
     from cartplan.views import facts
 
-    if items := facts.items(e, plan):
-        lines.append("Checklist:")
+    if items := facts.items(e, plan, lang=lang):
+        lines.append(_("Checklist:"))
         lines += [
-            f"- {facts.with_condition(x.text, x.condition)} ({facts.frequency(x.times)})"
+            f"- {facts.with_condition(x.text, x.condition)} ({facts.frequency(x.times, lang)})"
             for x in items
         ]
-    if escalations := facts.escalations(e, plan):
-        lines.append("Escalate:")
+    if escalations := facts.escalations(e, plan, lang):
+        lines.append(_("Escalate:"))
         lines += [
-            f"- IF {facts.with_condition(x.criterion, x.condition)} -> {x.action}"
+            _("- IF {criterion} -> {action}").format(
+                criterion=facts.with_condition(x.criterion, x.condition), action=x.action
+            )
             for x in escalations
         ]
-    lines.append(f"Teams: {', '.join(e.step.teams)}")
-    lines.append(f"Protocol: {p.id} v{p.version} — {p.title}")
+    lines.append(_("Teams: {teams}").format(teams=teams_text(e, plan, lang)))
+    lines.append(
+        _("Protocol: {id} v{version} — {title}").format(id=p.id, version=p.version, title=p.title)
+    )
     if plan.patient is not None:
-        lines.append(f"Patient: {plan.patient.label}")
+        lines.append(_("Patient: {label}").format(label=plan.patient.label))
         if include_phi:
             lines += [f"{k}: {v}" for k, v in phi_fields(plan.patient).items() if v]
     if e.step.assumption:
-        lines.append(f"Assumption: {e.step.assumption}")
+        lines.append(_("Assumption: {text}").format(text=e.step.assumption))
     return "\n".join(lines)
 
 
@@ -160,8 +177,8 @@ def build_event(
         end = datetime.combine(day, time(hh, mm)) + timedelta(minutes=e.minutes)
         end_local = end.replace(tzinfo=zone)  # type: ignore[arg-type]
         ev.add("dtend", end_local.astimezone(UTC) if utc else end_local)
-    ev.add("summary", summary(e, plan, on))
-    ev.add("description", description(e, plan, opts.include_phi, on))
+    ev.add("summary", summary(e, plan, on, opts.lang))
+    ev.add("description", description(e, plan, opts.include_phi, on, opts.lang))
     ev.add("categories", [*e.step.teams, e.step.stage.value])
     ev.add("transp", "TRANSPARENT" if e.time is None else "OPAQUE")
     for a in e.step.alarms if on is None or on == e.start else ():
@@ -169,7 +186,11 @@ def build_event(
         at = datetime.combine(e.start - timedelta(days=a.days_before), time(hh, mm))
         alarm = icalendar.Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", f"Reminder: {summary(e, plan)}")
+        from cartplan.i18n import words
+
+        _ = words(opts.lang)
+        reminder = _("Reminder: {summary}")
+        alarm.add("description", reminder.format(summary=summary(e, plan, lang=opts.lang)))
         alarm.add("trigger", at - first.replace(tzinfo=None))  # local time, before the start
         ev.add_component(alarm)
     # What the team sees; the stamp and sequence are not content.

@@ -1,18 +1,68 @@
 """Words for people: messages rendered in the reader's language (English by default).
 
-`render(message)` looks up the message code's template (i18n/catalog.py), translates it when a
-catalogue for the language exists, and fills in the parameters formatted for that language:
-dates as a ward reads them ("Thu 01 May 2025"), lists joined, nested messages rendered too.
+`render(message, lang)` looks up the message code's template (i18n/catalog.py), translates it
+through the language's gettext catalogue (i18n/locale/<ll_CC>/LC_MESSAGES/cartplan.mo, built
+with Babel from the .po beside it), and fills in the parameters formatted for that language:
+dates as a ward reads them ("Thu 01 May 2025", "2025年5月1日 周四"), lists joined, nested
+messages rendered too. `words(lang)` is the same catalogue for the views' own words
+(`_ = words(lang)`, then `_("Date")`). A template without a translation prints in English.
+
+English is the source language: it needs no catalogue and loads nothing (start-up time is a
+feature). Babel, for dates and lists in other languages, loads only when one is asked for.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from cartplan.i18n.lang import ENGLISH
 from cartplan.messages import Message
 
-DEFAULT_LANG = "en"
+if TYPE_CHECKING:
+    import gettext
+
+DEFAULT_LANG = ENGLISH
+DOMAIN = "cartplan"
+
+Words = Callable[[str], str]
+"""A translator: English words (a gettext msgid) in, the reader's words out."""
+
+
+def _english(text: str) -> str:
+    return text
+
+
+def words(lang: str | None) -> Words:
+    """The translator of `lang`'s catalogue; English is the identity."""
+    if lang is None or lang == ENGLISH:
+        return _english
+    return catalogue(lang).gettext
+
+
+def is_english(lang: str | None) -> bool:
+    return lang is None or lang == ENGLISH
+
+
+def locale_name(lang: str) -> str:
+    """'zh-CN' -> 'zh_CN': the folder and Babel locale of a language tag."""
+    return lang.replace("-", "_")
+
+
+@functools.cache
+def catalogue(lang: str) -> gettext.NullTranslations:
+    """The compiled catalogue of `lang`; without one, every text stays English."""
+    import gettext
+    from pathlib import Path
+
+    mo = Path(__file__).parent / "locale" / locale_name(lang) / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    try:
+        with mo.open("rb") as f:
+            return gettext.GNUTranslations(f)
+    except OSError:
+        return gettext.NullTranslations()
 
 
 def render(message: Message | str, lang: str | None = None) -> str:
@@ -25,7 +75,7 @@ def render(message: Message | str, lang: str | None = None) -> str:
     if template is None:  # a code without words is a bug, but never a crash for the user
         return f"{message.code}: {dict(message.params)}"
     values = {k: _value(v, lang) for k, v in message.params.items()}
-    return template.format(**values)
+    return words(lang)(template).format(**values)
 
 
 def _value(v: Any, lang: str | None) -> Any:
@@ -36,14 +86,99 @@ def _value(v: Any, lang: str | None) -> Any:
     if isinstance(v, date):
         return day(v, lang)
     if isinstance(v, list | tuple):
-        return ", ".join(str(_value(x, lang)) for x in v)
+        return join([str(_value(x, lang)) for x in v], lang)
     return v
+
+
+def join(items: list[str], lang: str | None = None) -> str:
+    """A list in running text: 'a, b, c'; in Chinese 'a、b、c'."""
+    if is_english(lang) or not items:
+        return ", ".join(items)
+    return _babel_sep(lang or ENGLISH).join(items)
+
+
+@functools.cache
+def _babel_sep(lang: str) -> str:
+    from babel import Locale
+
+    start: str = Locale.parse(locale_name(lang)).list_patterns["standard"]["middle"]
+    return start.replace("{0}", "").replace("{1}", "")
 
 
 _DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_FULL_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+# Babel (CLDR) patterns of the dates wards read, per language other than English.
+PATTERNS: dict[str, dict[str, str]] = {
+    "zh-CN": {
+        "day": "yyyy年M月d日 EEE",  # 2025年5月1日 周四
+        "day_month": "M月d日 EEE",  # 5月1日 周四
+        "weekday": "EEE",  # 周四
+        "short": "M月d日",  # 5月1日
+        "month_year": "yyyy年M月",  # 2025年5月
+        "table": "yyyy年M月d日 EEE",
+    }
+}
+
+
+def _babel(d: date, lang: str, kind: str) -> str:
+    from babel.dates import format_date
+
+    return str(format_date(d, PATTERNS[lang][kind], locale=locale_name(lang)))
 
 
 def day(d: date, lang: str | None = None) -> str:
-    """A date as people on a ward read it: 'Thu 01 May 2025' (never the process locale's)."""
+    """A date as people on a ward read it: 'Thu 01 May 2025', '2025年5月1日 周四' (never the
+    process locale's)."""
+    if not is_english(lang) and lang in PATTERNS:
+        return _babel(d, lang, "day")
     return f"{_DAYS[d.weekday()]} {d.day:02d} {_MONTHS[d.month - 1]} {d.year}"
+
+
+def table_day(d: date, lang: str | None = None) -> str:
+    """A date in a narrow table column: 'Thu 2025-05-01', '2025年5月1日 周四'."""
+    if not is_english(lang) and lang in PATTERNS:
+        return _babel(d, lang, "table")
+    return f"{_DAYS[d.weekday()]} {d.isoformat()}"
+
+
+def day_month(d: date, lang: str | None = None) -> str:
+    """'Thu 01 May', '5月1日 周四'."""
+    if not is_english(lang) and lang in PATTERNS:
+        return _babel(d, lang, "day_month")
+    return f"{_DAYS[d.weekday()]} {d.day:02d} {_MONTHS[d.month - 1]}"
+
+
+def weekday(d: date, lang: str | None = None) -> str:
+    """'Thu', '周四'."""
+    if not is_english(lang) and lang in PATTERNS:
+        return _babel(d, lang, "weekday")
+    return _DAYS[d.weekday()]
+
+
+def short_day(d: date, lang: str | None = None) -> str:
+    """'1 May', '5月1日'."""
+    if not is_english(lang) and lang in PATTERNS:
+        return _babel(d, lang, "short")
+    return f"{d.day} {_MONTHS[d.month - 1]}"
+
+
+def month_year(d: date, lang: str | None = None) -> str:
+    """'May 2025', '2025年5月'."""
+    if not is_english(lang) and lang in PATTERNS:
+        return _babel(d, lang, "month_year")
+    return f"{_FULL_MONTHS[d.month - 1]} {d.year}"

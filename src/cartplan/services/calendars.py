@@ -17,7 +17,7 @@ def calendar_options(plan: Plan, args: PlanArgs, plan_id: str | None, now: str |
 
     stamp = clock(now)
     tz = args.tz or (plan.patient.timezone if plan.patient is not None else None)
-    return ics.Options(ics.plan_id_for(plan, plan_id), stamp, tz, args.include_phi)
+    return ics.Options(ics.plan_id_for(plan, plan_id), stamp, tz, args.include_phi, args.lang)
 
 
 def write_calendars(

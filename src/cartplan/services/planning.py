@@ -46,6 +46,7 @@ class PlanArgs(NamedTuple):
     crcl_weight: str | None
     include_phi: bool
     today: str | None
+    lang: str = "en"  # the reader's language (i18n.lang.resolve): words, dates, protocol texts
 
 
 class Overrides(NamedTuple):
@@ -352,6 +353,22 @@ def solve(
         times=overrides.times,
         durations=overrides.minutes,
     )
+
+
+def for_reader(plan: Plan, args: PlanArgs) -> Plan:
+    """The plan as its reader sees it: in English as planned, else with the protocol's texts
+    from its translation file (i18n/<lang>/<id>.po beside the protocol; a text without one shows
+    in English behind ‹EN›). JSON and FHIR, contracts for programs, keep the planned plan."""
+    from cartplan.i18n import is_english
+
+    if is_english(args.lang):
+        return plan
+    from cartplan.i18n import protocols as protocol_texts
+    from cartplan.sources import catalogue
+
+    source = catalogue.find(args.protocol)
+    translation = protocol_texts.load(source.path, plan.protocol.id, args.lang)
+    return protocol_texts.localize(plan, translation)
 
 
 def check_teams(plan: Plan, teams: list[str] | None) -> None:

@@ -23,7 +23,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import NamedTuple
 
 from cartplan import __version__
-from cartplan.dates import fmt
+from cartplan.i18n import day as fmt_day
+from cartplan.i18n import day_month, weekday, words
+from cartplan.i18n.marker import N_
 from cartplan.protocol.format import Shift, Stage
 from cartplan.schedule.plan import Event, Plan
 from cartplan.views import facts
@@ -53,13 +55,13 @@ class DaySheet(NamedTuple):
     reminders: tuple[str, ...]  # spans without a checklist (washout, proximity, …)
 
 
-def _doses(e: Event, plan: Plan, day: int) -> tuple[DoseText, ...]:
+def _doses(e: Event, plan: Plan, day: int, lang: str | None = None) -> tuple[DoseText, ...]:
     """Drugs due on `day` (relative to D0), in mg when the patient's numbers are known."""
-    lines = facts.dose_lines(e, plan, day)
+    lines = facts.dose_lines(e, plan, day, lang)
     if e.step.day0 and e.step.cell_dose is not None:
         from cartplan.views.timeline import cell_dose_line
 
-        lines.append(DoseText(f"CAR-T: {cell_dose_line(e, plan)}", False))
+        lines.append(DoseText(f"CAR-T: {cell_dose_line(e, plan, lang)}", False))
     return tuple(lines)
 
 
@@ -71,7 +73,13 @@ def esc_text(esc: EscalationLine) -> str:
     return with_condition(esc.criterion, esc.condition)
 
 
-def sheets(plan: Plan, days: Iterable[date], teams: Iterable[str] | None = None) -> list[DaySheet]:
+def sheets(
+    plan: Plan,
+    days: Iterable[date],
+    teams: Iterable[str] | None = None,
+    lang: str | None = None,
+) -> list[DaySheet]:
+    _ = words(lang)
     wanted = set(teams) if teams is not None else None
     events = [e for e in plan.events if wanted is None or wanted & set(e.step.teams)]
     out = []
@@ -83,15 +91,19 @@ def sheets(plan: Plan, days: Iterable[date], teams: Iterable[str] | None = None)
                 continue
             s = e.step
             length = (e.end - e.start).days + 1
-            position = f"day {(d - e.start).days + 1} of {length}" if length > 1 else ""
+            position = (
+                _("day {n} of {total}").format(n=(d - e.start).days + 1, total=length)
+                if length > 1
+                else ""
+            )
             block = Block(
                 s.title,
                 position,
-                tuple(facts.items(e, plan, rel)),
-                _doses(e, plan, rel),
-                tuple(facts.escalations(e, plan)),
+                tuple(facts.items(e, plan, rel, lang)),
+                _doses(e, plan, rel, lang),
+                tuple(facts.escalations(e, plan, lang)),
                 tuple(s.references),
-                tuple(facts.notes(e)) if d == e.start else (),
+                tuple(facts.notes(e, lang)) if d == e.start else (),
                 e.time,
                 s.day0 and s.cell_dose is not None and d == e.start,
             )
@@ -113,6 +125,7 @@ class Printout(NamedTuple):
     paper: str = "a4"  # a4 | letter (HTML)
     teams: tuple[str, ...] = ()  # the --team filter, named in the stamp
     tz: str | None = None  # the site's zone, named beside the times
+    lang: str = "en"  # the reader's language (words, dates; protocol texts come translated)
 
 
 class Occurrence(NamedTuple):
@@ -138,79 +151,99 @@ def occurrences(item: ItemLine, shifts: Sequence[Shift]) -> list[Occurrence]:
     return [Occurrence(c, facts.to_minutes(c) < start, shift_of(c, shifts)) for c in item.clock]
 
 
-def time_label(o: Occurrence, day: date) -> str:
+def time_label(o: Occurrence, day: date, lang: str | None = None) -> str:
     """'06:00', '02:00 Wed' after midnight, '__:__' for the nurse to fill in."""
     if not o.clock:
         return "__:__"
-    return f"{o.clock} {(day + timedelta(days=1)).strftime('%a')}" if o.next_day else o.clock
+    return f"{o.clock} {weekday(day + timedelta(days=1), lang)}" if o.next_day else o.clock
 
 
-def nursing_day(day: date, shifts: Sequence[Shift]) -> str:
+def nursing_day(day: date, shifts: Sequence[Shift], lang: str | None = None) -> str:
     start = shifts[0].start
-    return (
-        f"{start} {day.strftime('%a %d %b')} → {start} "
-        f"{(day + timedelta(days=1)).strftime('%a %d %b')}"
-    )
+    return f"{start} {day_month(day, lang)} → {start} {day_month(day + timedelta(days=1), lang)}"
 
 
-def changes(plan: Plan) -> list[str]:
+def changes(plan: Plan, lang: str | None = None) -> list[str]:
     """What this plan changed from the protocol defaults: parameters, times, durations."""
     from cartplan.views.timeline import changed_parameters, duration_text
 
-    out = changed_parameters(plan)
+    _ = words(lang)
+    out = changed_parameters(plan, lang)
     for e in plan.events:
         if e.time != e.step.time:
-            out.append(f"{e.step.id}.time={e.time} (default {e.step.time or 'all day'})")
+            out.append(
+                _("{step}.time={value} (default {default})").format(
+                    step=e.step.id, value=e.time, default=e.step.time or _("all day")
+                )
+            )
         if e.minutes != e.step.minutes:
             out.append(
-                f"{e.step.id}.duration={duration_text(e.minutes)} "
-                f"(default {duration_text(e.step.minutes)})"
+                _("{step}.duration={value} (default {default})").format(
+                    step=e.step.id,
+                    value=duration_text(e.minutes, lang),
+                    default=duration_text(e.step.minutes, lang),
+                )
             )
     return out
 
 
 def stamp(plan: Plan, pr: Printout) -> str:
     """The audit stamp every printout carries."""
+    _ = words(pr.lang)
     p = plan.protocol
     when = pr.now.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    text = (
-        f"cartplan {__version__} · protocol {p.id}@{p.version} · printed {when} · "
-        f"changed from protocol defaults: {', '.join(changes(plan)) or 'none'}"
+    text = _(
+        "cartplan {version} · protocol {id}@{protocol_version} · printed {when} · "
+        "changed from protocol defaults: {changes}"
+    ).format(
+        version=__version__,
+        id=p.id,
+        protocol_version=p.version,
+        when=when,
+        changes=", ".join(changes(plan, pr.lang)) or _("none"),
     )
-    return text + (f" · only steps of: {', '.join(pr.teams)}" if pr.teams else "")
+    only = _(" · only steps of: {teams}").format(teams=", ".join(pr.teams))
+    return text + (only if pr.teams else "")
 
 
-def identity(plan: Plan, include_phi: bool) -> list[str]:
+PHI_LABELS = {"name": N_("Name"), "mrn": N_("MRN"), "birth_date": N_("Born")}
+
+
+def identity(plan: Plan, include_phi: bool, lang: str | None = None) -> list[str]:
     """Name, record number and birth date with --include-phi; empty: a hospital label goes here."""
     if not include_phi:
         return []
     from cartplan.patient.privacy import phi_fields
 
-    names = {"name": "Name", "mrn": "MRN", "birth_date": "Born"}
-    return [f"{names[k]}: {v}" for k, v in phi_fields(plan.patient).items() if v]
+    _ = words(lang)
+    return [f"{_(PHI_LABELS[k])}: {v}" for k, v in phi_fields(plan.patient).items() if v]
 
 
-def _tick(dose: DoseText) -> str:
+def _tick(dose: DoseText, lang: str | None = None) -> str:
     """What the nurse confirms: a standby drug is on site, every other dose is given."""
-    return "on site" if dose.standby else "given"
+    _ = words(lang)
+    return _("on site") if dose.standby else _("given")
 
 
 def day_range(plan: Plan, first: date, last: date) -> list[date]:
     return [first + timedelta(days=i) for i in range((last - first).days + 1)]
 
 
-def header(plan: Plan) -> str:
-    label = plan.patient.label if plan.patient is not None else "(no patient label)"
+def header(plan: Plan, lang: str | None = None) -> str:
+    _ = words(lang)
+    label = plan.patient.label if plan.patient is not None else _("(no patient label)")
     p = plan.protocol
-    return f"Patient {label} · {p.id} v{p.version} · D0 {fmt(plan.day0)}"
+    return _("Patient {label} · {id} v{version} · D0 {day0}").format(
+        label=label, id=p.id, version=p.version, day0=fmt_day(plan.day0, lang)
+    )
 
 
 ADMINISTRATION = (
-    "Bag / lot number",
-    "Infusion start",
-    "Infusion end",
+    N_("Bag / lot number"),
+    N_("Infusion start"),
+    N_("Infusion end"),
 )
-IDENTITY_CHECK = (
+IDENTITY_CHECK = N_(
     "Identity check, two people: patient (wristband) matches bag, carton and release certificate"
 )
 
@@ -219,11 +252,12 @@ def cite(esc: EscalationLine) -> str:
     return f" [{', '.join(esc.references)}]" if esc.references else ""
 
 
-def no_window_line(page: DaySheet) -> str:
+def no_window_line(page: DaySheet, lang: str | None = None) -> str:
+    _ = words(lang)
     return (
-        "No post-infusion monitoring window is open today."
+        _("No post-infusion monitoring window is open today.")
         if page.day < 0
-        else "No monitoring window is open today."
+        else _("No monitoring window is open today.")
     )
 
 
@@ -234,12 +268,12 @@ BLANK = "______"
 
 def _wrap(lines: list[str], width: int = 78) -> list[str]:
     """Wrap each line to `width`, continuing under its own indent (ward printers are narrow)."""
-    import textwrap
+    from cartplan.views.wrap import wrap
 
     out = []
     for line in lines:
         indent = " " * (len(line) - len(line.lstrip(" ")) + 2)
-        out += textwrap.wrap(line, width, subsequent_indent=indent, break_on_hyphens=False) or [""]
+        out += wrap(line, width, subsequent_indent=indent, break_on_hyphens=False) or [""]
     return out
 
 
@@ -251,58 +285,87 @@ def _fields(item: ItemLine) -> str:
     return "  ".join(f"{f} {BLANK}" for f in item.record)
 
 
-def _text_rows(item: ItemLine, day: date, shifts: Sequence[Shift]) -> list[str]:
+def _text_rows(
+    item: ItemLine, day: date, shifts: Sequence[Shift], lang: str | None = None
+) -> list[str]:
+    _ = words(lang)
+    initials = _("initials")
     rows = []
     for o in occurrences(item, shifts):
         values = f"{_fields(item)}  " if item.record else ""
-        rows.append(f"      {time_label(o, day):<9} [ ]  {values}initials {BLANK}")
+        rows.append(f"      {time_label(o, day, lang):<9} [ ]  {values}{initials} {BLANK}")
     return rows
 
 
+OPEN_WINDOWS, DUE_TODAY = N_("Open monitoring windows"), N_("Due today")
+
+
 def _text_lines(plan: Plan, pages: list[DaySheet], pr: Printout) -> list[str]:
+    lang = pr.lang
+    _ = words(lang)
     out: list[str] = []
     shifts = plan.protocol.shifts
-    who = identity(plan, pr.include_phi)
+    who = identity(plan, pr.include_phi, lang)
     zone = f" ({pr.tz})" if pr.tz else ""
+    name, signature = _("name"), _("signature")
     for page in pages:
         out += [
-            header(plan),
-            f"{fmt(page.date)} · D{page.day} · nursing day {nursing_day(page.date, shifts)}{zone}",
-            " · ".join(who) if who else f"Hospital label: {BLANK * 5}",
+            header(plan, lang),
+            _("{date} · D{day} · nursing day {nursing_day}").format(
+                date=fmt_day(page.date, lang),
+                day=page.day,
+                nursing_day=nursing_day(page.date, shifts, lang),
+            )
+            + zone,
+            " · ".join(who) if who else _("Hospital label:") + f" {BLANK * 5}",
             "=" * 78,
         ]
-        for title, blocks in (("Open monitoring windows", page.windows), ("Due today", page.today)):
+        for title, blocks in ((OPEN_WINDOWS, page.windows), (DUE_TODAY, page.today)):
             if not blocks:
                 continue
-            out += ["", title.upper()]
+            out += ["", _(title).upper()]
             for b in blocks:
                 out.append(f"* {b.title}" + (f" — {b.position}" if b.position else ""))
-                out += [f"    note: {n}" for n in b.notes]
+                out += [_("    note: {text}").format(text=n) for n in b.notes]
                 for it in b.items:
-                    out.append(f"    {item_text(it)} — {frequency(it.times)}")
-                    out += _text_rows(it, page.date, shifts)
+                    out.append(f"    {item_text(it)} — {frequency(it.times, lang)}")
+                    out += _text_rows(it, page.date, shifts, lang)
                 for x in b.doses:
                     when = b.time or "__:__"
-                    out.append(f"    dose: {x.text}  [ ] {_tick(x)}  {when}  initials {BLANK}")
+                    out.append(
+                        _("    dose: {text}  [ ] {tick}  {when}  initials {blank}").format(
+                            text=x.text, tick=_tick(x, lang), when=when, blank=BLANK
+                        )
+                    )
                 if b.administration:
                     out += [
-                        "    PRODUCT ADMINISTRATION RECORD",
-                        f"      {ADMINISTRATION[0]}: {BLANK * 4}",
-                        f"      {ADMINISTRATION[1]}: __:__   {ADMINISTRATION[2]}: __:__",
-                        f"      {IDENTITY_CHECK}:",
-                        f"        1st person: name {BLANK * 3}  signature {BLANK * 3}",
-                        f"        2nd person: name {BLANK * 3}  signature {BLANK * 3}",
+                        "    " + _("PRODUCT ADMINISTRATION RECORD"),
+                        f"      {_(ADMINISTRATION[0])}: {BLANK * 4}",
+                        f"      {_(ADMINISTRATION[1])}: __:__   {_(ADMINISTRATION[2])}: __:__",
+                        f"      {_(IDENTITY_CHECK)}:",
+                        "        "
+                        + _("1st person:")
+                        + f" {name} {BLANK * 3}  {signature} {BLANK * 3}",
+                        "        "
+                        + _("2nd person:")
+                        + f" {name} {BLANK * 3}  {signature} {BLANK * 3}",
                     ]
                 for esc in b.escalation:
-                    out.append(f"    ! IF {esc_text(esc)} -> {esc.action}{cite(esc)}")
+                    out.append(
+                        "    "
+                        + _("! IF {criterion} -> {action}").format(
+                            criterion=esc_text(esc), action=esc.action
+                        )
+                        + cite(esc)
+                    )
         if not page.windows:
-            out += ["", no_window_line(page)]
+            out += ["", no_window_line(page, lang)]
         if page.reminders:
-            out += ["", "Reminders: " + "; ".join(page.reminders)]
-        out += ["", "SHIFT SIGN-OFF"]
+            out += ["", _("Reminders: ") + "; ".join(page.reminders)]
+        out += ["", _("SHIFT SIGN-OFF")]
         width = max(len(x.name) for x in shifts)
         out += [
-            f"  {x.name:<{width}} {x.start}–{x.end}  name {BLANK * 3}  signature {BLANK * 3}"
+            f"  {x.name:<{width}} {x.start}–{x.end}  {name} {BLANK * 3}  {signature} {BLANK * 3}"
             for x in shifts
         ]
         out += ["", stamp(plan, pr), "", ""]
@@ -317,45 +380,54 @@ def _md_row(*cells: str) -> str:
 
 
 def to_markdown(plan: Plan, pages: list[DaySheet], pr: Printout) -> str:
+    lang = pr.lang
+    _ = words(lang)
     out: list[str] = []
     shifts = plan.protocol.shifts
-    who = identity(plan, pr.include_phi)
+    who = identity(plan, pr.include_phi, lang)
     zone = f" ({md_escape(pr.tz)})" if pr.tz else ""
     for page in pages:
         out += [
-            f"## {md_escape(fmt(page.date))} · D{page.day}",
+            f"## {md_escape(fmt_day(page.date, lang))} · D{page.day}",
             "",
-            md_escape(header(plan)) + "  ",
-            f"Nursing day {nursing_day(page.date, shifts)}{zone}  ",
-            (md_escape(" · ".join(who)) if who else f"Hospital label: {md_escape(BLANK * 5)}"),
+            md_escape(header(plan, lang)) + "  ",
+            _("Nursing day {nursing_day}").format(nursing_day=nursing_day(page.date, shifts, lang))
+            + f"{zone}  ",
+            (
+                md_escape(" · ".join(who))
+                if who
+                else _("Hospital label:") + f" {md_escape(BLANK * 5)}"
+            ),
             "",
         ]
-        for title, blocks in (("Open monitoring windows", page.windows), ("Due today", page.today)):
+        for title, blocks in ((OPEN_WINDOWS, page.windows), (DUE_TODAY, page.today)):
             if not blocks:
                 continue
-            out += [f"### {title}", ""]
+            out += [f"### {_(title)}", ""]
             for b in blocks:
                 out.append(f"**{md_escape(b.title)}**" + (f" — {b.position}" if b.position else ""))
                 out.append("")
-                out += [f"- note: {md_escape(n)}" for n in b.notes]
+                out += [_("- note: {text}").format(text=md_escape(n)) for n in b.notes]
                 if b.notes:
                     out.append("")
                 if b.items or b.doses:
-                    out += [_md_row("Time", "Check", "Done", "Value", "Initials")]
+                    out += [_md_row(_("Time"), _("Check"), _("Done"), _("Value"), _("Initials"))]
                     out += ["|---|---|---|---|---|"]
                 for it in b.items:
-                    what = f"{md_escape(item_text(it))} — {frequency(it.times)}"
+                    what = f"{md_escape(item_text(it))} — {frequency(it.times, lang)}"
                     values = " ".join(f"{md_escape(f)} \\_\\_\\_\\_" for f in it.record)
                     for o in occurrences(it, shifts):
                         out.append(
-                            _md_row(md_escape(time_label(o, page.date)), what, "☐", values, "")
+                            _md_row(
+                                md_escape(time_label(o, page.date, lang)), what, "☐", values, ""
+                            )
                         )
                 for x in b.doses:
                     out.append(
                         _md_row(
                             b.time or md_escape("__:__"),
-                            f"dose: {md_escape(x.text)}",
-                            f"☐ {_tick(x)}",
+                            _("dose: {text}").format(text=md_escape(x.text)),
+                            f"☐ {_tick(x, lang)}",
                             "",
                             "",
                         )
@@ -363,27 +435,36 @@ def to_markdown(plan: Plan, pages: list[DaySheet], pr: Printout) -> str:
                 if b.items or b.doses:
                     out.append("")
                 if b.administration:
+                    blank = md_escape(BLANK * 3)
                     out += [
-                        "Product administration record:",
+                        _("Product administration record:"),
                         "",
-                        *(f"- {label}: {md_escape(BLANK * 3)}" for label in ADMINISTRATION),
-                        f"- {IDENTITY_CHECK}: 1st person (name, signature) "
-                        f"{md_escape(BLANK * 3)}; 2nd person (name, signature) "
-                        f"{md_escape(BLANK * 3)}",
+                        *(f"- {_(label)}: {blank}" for label in ADMINISTRATION),
+                        f"- {_(IDENTITY_CHECK)}: "
+                        + _(
+                            "1st person (name, signature) {blank}; "
+                            "2nd person (name, signature) {blank}"
+                        ).format(blank=blank),
                         "",
                     ]
                 out += [
-                    f"- ⚠ **If** {md_escape(esc_text(x))} → {md_escape(x.action)}"
-                    f"{md_escape(cite(x))}"
+                    _("- ⚠ **If** {criterion} → {action}").format(
+                        criterion=md_escape(esc_text(x)), action=md_escape(x.action)
+                    )
+                    + md_escape(cite(x))
                     for x in b.escalation
                 ]
                 if b.escalation:
                     out.append("")
         if not page.windows:
-            out += [no_window_line(page), ""]
+            out += [no_window_line(page, lang), ""]
         if page.reminders:
-            out += ["Reminders: " + "; ".join(md_escape(r) for r in page.reminders), ""]
-        out += ["### Shift sign-off", "", _md_row("Shift", "Hours", "Name", "Signature")]
+            out += [_("Reminders: ") + "; ".join(md_escape(r) for r in page.reminders), ""]
+        out += [
+            "### " + _("Shift sign-off"),
+            "",
+            _md_row(_("Shift"), _("Hours"), _("Name"), _("Signature")),
+        ]
         out += ["|---|---|---|---|"]
         out += [_md_row(md_escape(x.name), f"{x.start}–{x.end}", "", "") for x in shifts]
         out += ["", f"_{md_escape(stamp(plan, pr))}_", "", "---", ""]

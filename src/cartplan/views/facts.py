@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
+from cartplan.i18n import join, words
 from cartplan.protocol.format import ForWhom, Stage
 
 if TYPE_CHECKING:
@@ -41,53 +42,55 @@ class EscalationLine(NamedTuple):
     references: tuple[str, ...]
 
 
-def notes(e: Event) -> list[str]:
+def notes(e: Event, lang: str | None = None) -> list[str]:
     """Why an event moved, tasks due: in words (the core gives them as messages)."""
     from cartplan.i18n import render
 
-    return [render(n) for n in e.notes]
+    return [render(n, lang) for n in e.notes]
 
 
-def warnings(plan: Plan) -> list[str]:
+def warnings(plan: Plan, lang: str | None = None) -> list[str]:
     """What the plan warns about, in words."""
     from cartplan.i18n import render
 
-    return [render(w) for w in plan.warnings]
+    return [render(w, lang) for w in plan.warnings]
 
 
-def frequency(times: int) -> str:
+def frequency(times: int, lang: str | None = None) -> str:
+    _ = words(lang)
     if times == 1:
-        return "once daily"
+        return _("once daily")
     if times == 2:
-        return "twice daily"
+        return _("twice daily")
     if 24 % times == 0:
-        return f"every {24 // times} h ({times}×/day)"
-    return f"{times}×/day"
+        return _("every {hours} h ({times}×/day)").format(hours=24 // times, times=times)
+    return _("{times}×/day").format(times=times)
 
 
-def condition(who: ForWhom, plan: Plan) -> str | None:
+def condition(who: ForWhom, plan: Plan, lang: str | None = None) -> str | None:
     """None when `who` excludes the plan's patient; "" when it applies; else the condition."""
     if not set(who.only_if) <= plan.facts:
         return None  # facts (CNS involvement, drug history) are never assumed
-    words = []
+    _ = words(lang)
+    said = []
     age = plan.age
     if who.min_age is not None:
         if age is None:
-            words.append(f"age ≥ {who.min_age}")
+            said.append(_("age ≥ {years}").format(years=who.min_age))
         elif age < who.min_age:
             return None
     if who.max_age is not None:
         if age is None:
-            words.append(f"age ≤ {who.max_age}")
+            said.append(_("age ≤ {years}").format(years=who.max_age))
         elif age > who.max_age:
             return None
     if who.sex is not None:
         sex = plan.patient.sex if plan.patient is not None else None
         if sex is None:
-            words.append("women" if who.sex == "F" else "men")
+            said.append(_("women") if who.sex == "F" else _("men"))
         elif sex != who.sex:
             return None
-    return ", ".join(words)
+    return join(said, lang)
 
 
 def hhmm(minutes: int) -> str:
@@ -128,10 +131,12 @@ def item_clock(c: CheckItem, e: Event, shifts: Sequence[Shift]) -> tuple[str, ..
     return ()
 
 
-def _items(e: Event, plan: Plan, day: int | None) -> list[tuple[CheckItem, ItemLine]]:
+def _items(
+    e: Event, plan: Plan, day: int | None, lang: str | None = None
+) -> list[tuple[CheckItem, ItemLine]]:
     out = []
     for c in e.step.checklist:
-        cond = condition(c, plan)
+        cond = condition(c, plan, lang)
         if cond is None:
             continue
         if c.with_agent is not None:
@@ -139,22 +144,24 @@ def _items(e: Event, plan: Plan, day: int | None) -> list[tuple[CheckItem, ItemL
             if day is not None and day not in days:
                 continue
             if day is None:
-                cond = ", ".join(x for x in (cond, f"{c.with_agent} days") if x)
+                _ = words(lang)
+                agent_days = _("{agent} days").format(agent=c.with_agent)
+                cond = join([x for x in (cond, agent_days) if x], lang)
         clock = item_clock(c, e, plan.protocol.shifts)
         line = ItemLine(c.text, c.times_per_day, cond, tuple(c.references), clock, tuple(c.record))
         out.append((c, line))
     return out
 
 
-def items(e: Event, plan: Plan, day: int | None = None) -> list[ItemLine]:
+def items(e: Event, plan: Plan, day: int | None = None, lang: str | None = None) -> list[ItemLine]:
     """Checklist items of `e` for this patient; on `day` (relative to D0) when given."""
-    return [line for _, line in _items(e, plan, day)]
+    return [line for _, line in _items(e, plan, day, lang)]
 
 
-def escalations(e: Event, plan: Plan) -> list[EscalationLine]:
+def escalations(e: Event, plan: Plan, lang: str | None = None) -> list[EscalationLine]:
     out = []
     for x in e.step.escalation:
-        cond = condition(x, plan)
+        cond = condition(x, plan, lang)
         if cond is not None:
             out.append(EscalationLine(x.criterion, x.action, cond, tuple(x.references)))
     return out
@@ -164,17 +171,20 @@ def with_condition(text: str, cond: str) -> str:
     return f"{text} ({cond})" if cond else text
 
 
-def age_lines(e: Event, plan: Plan) -> list[str]:
+def age_lines(e: Event, plan: Plan, lang: str | None = None) -> list[str]:
     """The age-dependent items of an event, for summaries that do not list every item."""
     return [
-        with_condition(f"{x.text} — {frequency(x.times)}", x.condition)
-        for c, x in _items(e, plan, None)
+        with_condition(f"{x.text} — {frequency(x.times, lang)}", x.condition)
+        for c, x in _items(e, plan, None, lang)
         if c.min_age is not None or c.max_age is not None
     ]
 
 
-def dose_lines(e: Event, plan: Plan, day: int | None = None) -> list[DoseText]:
+def dose_lines(
+    e: Event, plan: Plan, day: int | None = None, lang: str | None = None
+) -> list[DoseText]:
     """Drugs of `e` (on `day` when given): mg for this patient when known, else protocol units."""
+    _ = words(lang)
     lines = []
     if plan.dosing is not None:
         for d in plan.dosing.doses:
@@ -183,8 +193,12 @@ def dose_lines(e: Event, plan: Plan, day: int | None = None) -> list[DoseText]:
             unit = f"{d.dose:g} {d.unit}"
             if d.standby:
                 note = f" — {d.note}" if d.note else ""
+                text = _("{agent} on site: {mg} mg ({unit}){note}")
                 lines.append(
-                    DoseText(f"{d.agent} on site: {d.amount_mg:g} mg ({unit}){note}", True)
+                    DoseText(
+                        text.format(agent=d.agent, mg=f"{d.amount_mg:g}", unit=unit, note=note),
+                        True,
+                    )
                 )
             else:
                 lines.append(DoseText(f"{d.agent}: {d.amount_mg:g} mg ({unit})", False))
@@ -192,13 +206,19 @@ def dose_lines(e: Event, plan: Plan, day: int | None = None) -> list[DoseText]:
         for r in e.step.regimen:
             if day is not None and day not in r.days:
                 continue
-            extra = [f"{w.dose:g} {r.unit} below {w.below_kg:g} kg" for w in r.weight]
+            extra = [
+                _("{dose} {unit} below {kg} kg").format(
+                    dose=f"{w.dose:g}", unit=r.unit, kg=f"{w.below_kg:g}"
+                )
+                for w in r.weight
+            ]
             if r.max_mg is not None:
-                extra.append(f"max {r.max_mg:g} mg")
+                extra.append(_("max {mg} mg").format(mg=f"{r.max_mg:g}"))
             unit = f"{r.dose:g} {r.unit}" + (f" ({'; '.join(extra)})" if extra else "")
             if r.standby:
                 note = f" — {r.note}" if r.note else ""
-                lines.append(DoseText(f"{r.agent} on site: {unit}{note}", True))
+                text = _("{agent} on site: {dose}{note}")
+                lines.append(DoseText(text.format(agent=r.agent, dose=unit, note=note), True))
             else:
                 lines.append(DoseText(f"{r.agent}: {unit}", False))
     return lines

@@ -28,7 +28,9 @@ from collections.abc import Sequence
 from datetime import date
 from typing import NamedTuple
 
-from cartplan.dates import fmt
+from cartplan.i18n import day as fmt_day
+from cartplan.i18n import words
+from cartplan.i18n.marker import N_
 from cartplan.protocol.format import Shift
 from cartplan.schedule.plan import Plan
 from cartplan.views.checklist import (
@@ -175,22 +177,25 @@ def _value_height(item: ItemLine) -> float:
     return _field_lines(item) * ROW if item.record else ROW
 
 
-def _time_cell(o: Occurrence, day: date) -> str:
-    label = time_label(o, day)
+def _time_cell(o: Occurrence, day: date, lang: str | None = None) -> str:
+    label = time_label(o, day, lang)
     if o.next_day:
         clock, _, weekday = label.partition(" ")
         return f'{clock} <span class="nd">{e(weekday)}</span>'
     return e(label)
 
 
-def _item_unit(item: ItemLine, day: date, shifts: Sequence[Shift], g: Geometry) -> Unit:
+def _item_unit(
+    item: ItemLine, day: date, shifts: Sequence[Shift], g: Geometry, lang: str | None = None
+) -> Unit:
+    _ = words(lang)
     rows = occurrences(item, shifts)
     what = (
-        f'{e(item_text(item))} <span class="freq">— {e(frequency(item.times))}</span>'
+        f'{e(item_text(item))} <span class="freq">— {e(frequency(item.times, lang))}</span>'
         if len(rows) > 1 or item.clock
         else e(item_text(item))
     )
-    text = f"{item_text(item)} — {frequency(item.times)}"
+    text = f"{item_text(item)} — {frequency(item.times, lang)}"
     width = g.check if item.record else g.check + COL_VALUE
     text_h = lines(text, width - 2 * PAD_X, F_CHECK) * lh(F_CHECK) + 2 * PAD_Y + RULE
     row_h = _value_height(item) + RULE
@@ -200,10 +205,14 @@ def _item_unit(item: ItemLine, day: date, shifts: Sequence[Shift], g: Geometry) 
     out = []
     for i, o in enumerate(rows):
         first = f'<td class="chk"{span}>{what}</td>' if i == 0 else ""
-        label = f"{e(item.text)} at {o.clock}" if o.clock else e(item.text)
+        label = (
+            e(_("{text} at {clock}").format(text=item.text, clock=o.clock))
+            if o.clock
+            else e(item.text)
+        )
         out.append(
             f'<tr class="occ" data-shift="{e(o.shift)}">'
-            f'<td class="t{" blank" if not o.clock else ""}">{_time_cell(o, day)}</td>'
+            f'<td class="t{" blank" if not o.clock else ""}">{_time_cell(o, day, lang)}</td>'
             f'<td class="box"><input type="checkbox" aria-label="{label}"></td>'
             f'{first}{values}<td class="ini"></td></tr>'
         )
@@ -211,7 +220,9 @@ def _item_unit(item: ItemLine, day: date, shifts: Sequence[Shift], g: Geometry) 
     return Unit(html_rows, max(len(rows) * row_h, text_h))
 
 
-def _block_units(b: Block, day: date, shifts: Sequence[Shift], g: Geometry) -> list[Unit]:
+def _block_units(
+    b: Block, day: date, shifts: Sequence[Shift], g: Geometry, lang: str | None = None
+) -> list[Unit]:
     title = e(b.title) + (f' <span class="pos">— {e(b.position)}</span>' if b.position else "")
     notes = "".join(f'<div class="note">{e(n)}</div>' for n in b.notes)
     head_h = (
@@ -223,45 +234,55 @@ def _block_units(b: Block, day: date, shifts: Sequence[Shift], g: Geometry) -> l
     head = (
         f'<tbody class="blk"><tr><th colspan="5" scope="rowgroup">{title}{notes}</th></tr></tbody>'
     )
-    units = [_item_unit(it, day, shifts, g) for it in b.items]
+    units = [_item_unit(it, day, shifts, g, lang) for it in b.items]
     for x in b.doses:
         h = lines(x.text, g.check - 2 * PAD_X, F_CHECK) * lh(F_CHECK) + 2 * PAD_Y + RULE
+        tick = e(_tick(x, lang))
         units.append(
             Unit(
                 f'<tbody class="dose"><tr class="occ">'
                 f'<td class="t{"" if b.time else " blank"}">{e(b.time or "__:__")}</td>'
                 f'<td class="box"><input type="checkbox" aria-label="{e(x.text)}: '
-                f'{_tick(x)}"></td><td class="chk">{e(x.text)}</td>'
-                f'<td class="val tick">{_tick(x)}</td><td class="ini"></td></tr></tbody>',
+                f'{tick}"></td><td class="chk">{e(x.text)}</td>'
+                f'<td class="val tick">{tick}</td><td class="ini"></td></tr></tbody>',
                 max(ROW + RULE, h),
             )
         )
     if b.administration:
-        units.append(_administration(g))
+        units.append(_administration(g, lang))
     if not units:
         return [Unit(head, head_h)]
     first = units[0]
     return [Unit(head + first.html, head_h + first.height), *units[1:]]
 
 
-def _administration(g: Geometry) -> Unit:
+def _administration(g: Geometry, lang: str | None = None) -> Unit:
+    _ = words(lang)
     blank = '<span class="ln"></span>'
     short = '<span class="ln s"></span>'
+    check = _(IDENTITY_CHECK)
     height = (
         lh(7.5) * 1.1
         + 3 * FORM_LINE
-        + lines(IDENTITY_CHECK, g.main - 2 * PAD_X, 6.5) * lh(6.5)
+        + lines(check, g.main - 2 * PAD_X, 6.5) * lh(6.5)
         + 2 * PAD_Y
         + RULE
     )
+    labels = [e(_(x)) for x in ADMINISTRATION]
+    name, signature = e(_("name")), e(_("signature"))
+    record, first, second = (
+        e(_("Product administration record")),
+        e(_("1st person:")),
+        e(_("2nd person:")),
+    )
     return Unit(
         '<tbody class="adm"><tr><td colspan="5">'
-        "<b>Product administration record</b>"
-        f'<div class="fl">{ADMINISTRATION[0]} {blank} {ADMINISTRATION[1]} {short} '
-        f"{ADMINISTRATION[2]} {short}</div>"
-        f'<div class="idc">{e(IDENTITY_CHECK)}</div>'
-        f'<div class="fl">1st person: name {blank} signature {blank}</div>'
-        f'<div class="fl">2nd person: name {blank} signature {blank}</div>'
+        f"<b>{record}</b>"
+        f'<div class="fl">{labels[0]} {blank} {labels[1]} {short} '
+        f"{labels[2]} {short}</div>"
+        f'<div class="idc">{e(check)}</div>'
+        f'<div class="fl">{first} {name} {blank} {signature} {blank}</div>'
+        f'<div class="fl">{second} {name} {blank} {signature} {blank}</div>'
         "</td></tr></tbody>",
         height,
     )
@@ -272,13 +293,15 @@ def _recorded(b: Block) -> bool:
     return bool(b.items or b.doses or b.administration)
 
 
-def _main_units(page: DaySheet, shifts: Sequence[Shift], g: Geometry) -> list[Unit]:
+def _main_units(
+    page: DaySheet, shifts: Sequence[Shift], g: Geometry, lang: str | None = None
+) -> list[Unit]:
     units: list[Unit] = []
     for b in (*page.windows, *page.today):
         if _recorded(b):
-            units += _block_units(b, page.date, shifts, g)
+            units += _block_units(b, page.date, shifts, g, lang)
     if not page.windows:
-        text = no_window_line(page)
+        text = no_window_line(page, lang)
         units.append(
             Unit(
                 f'<tbody class="none"><tr><td colspan="5">{e(text)}</td></tr></tbody>',
@@ -288,18 +311,20 @@ def _main_units(page: DaySheet, shifts: Sequence[Shift], g: Geometry) -> list[Un
     return units
 
 
-def _side_units(page: DaySheet, g: Geometry) -> list[Unit]:
+def _side_units(page: DaySheet, g: Geometry, lang: str | None = None) -> list[Unit]:
+    _ = words(lang)
     width = g.side - 2.5
     units: list[Unit] = []
+    if_ = _("If")
     for b in (*page.windows, *page.today):
         if not b.escalation:
             continue
         items = []
         for x in b.escalation:
-            text = f"If {esc_text(x)} → {x.action}{cite(x)}"
+            text = f"{if_} {esc_text(x)} → {x.action}{cite(x)}"
             items.append(
                 Unit(
-                    f"<li><b>If</b> {e(esc_text(x))} → <b>{e(x.action)}</b>{e(cite(x))}</li>",
+                    f"<li><b>{e(if_)}</b> {e(esc_text(x))} → <b>{e(x.action)}</b>{e(cite(x))}</li>",
                     lines(text, width, F_SIDE) * lh(F_SIDE) + 0.8,
                 )
             )
@@ -312,26 +337,33 @@ def _side_units(page: DaySheet, g: Geometry) -> list[Unit]:
         )
         units += [Unit(f'<ul class="esc">{x.html}</ul>', x.height) for x in items[1:]]
     if not units:
-        text = "No escalation criteria for today's steps."
-        units.append(Unit(f'<p class="quiet">{text}</p>', lines(text, g.side, F_SIDE) * lh(F_SIDE)))
+        text = _("No escalation criteria for today's steps.")
+        units.append(
+            Unit(
+                f'<p class="quiet">{e(text, quote=False)}</p>',
+                lines(text, g.side, F_SIDE) * lh(F_SIDE),
+            )
+        )
     starting = [b for b in page.today if not _recorded(b)]
     if starting:
         names = [b.title + (f" ({b.position})" if b.position else "") for b in starting]
         notes = [n for b in starting for n in b.notes]
-        text = "Today: " + "; ".join(names) + "".join(f" {n}" for n in notes)
+        today = _("Today:")
+        text = f"{today} " + "; ".join(names) + "".join(f" {n}" for n in notes)
         units.append(
             Unit(
-                f'<p class="rem"><b>Today:</b> {e("; ".join(names))}'
+                f'<p class="rem"><b>{e(today)}</b> {e("; ".join(names))}'
                 + "".join(f'<span class="note"> {e(n)}</span>' for n in notes)
                 + "</p>",
                 lines(text, g.side, F_SIDE) * lh(F_SIDE) + 2.0,
             )
         )
     if page.reminders:
-        text = "Reminders: " + "; ".join(page.reminders)
+        reminders = _("Reminders:")
+        text = f"{reminders} " + "; ".join(page.reminders)
         units.append(
             Unit(
-                f'<p class="rem"><b>Reminders:</b> {e("; ".join(page.reminders))}</p>',
+                f'<p class="rem"><b>{e(reminders)}</b> {e("; ".join(page.reminders))}</p>',
                 lines(text, g.side, F_SIDE) * lh(F_SIDE) + 2.0,
             )
         )
@@ -381,11 +413,18 @@ def paginate(
 
 
 def _header(plan: Plan, page: DaySheet, i: int, n: int, pr: Printout, g: Geometry) -> Unit:
+    lang = pr.lang
+    _ = words(lang)
     shifts = plan.protocol.shifts
     zone = f" ({pr.tz})" if pr.tz else ""
-    l1 = f"D{page.day} · {fmt(page.date)}"
-    l2 = header(plan)
-    l3 = f"Ward record · nursing day {nursing_day(page.date, shifts)}{zone}"
+    l1 = f"D{page.day} · {fmt_day(page.date, lang)}"
+    l2 = header(plan, lang)
+    l3 = (
+        _("Ward record · nursing day {nursing_day}").format(
+            nursing_day=nursing_day(page.date, shifts, lang)
+        )
+        + zone
+    )
     width = g.width - LABEL_W - 3.0
     text_h = (
         lh(11)
@@ -393,33 +432,35 @@ def _header(plan: Plan, page: DaySheet, i: int, n: int, pr: Printout, g: Geometr
         + lines(l3, width, 7.5) * lh(7.5)
         + lines(plan.protocol.title, width, 7.0) * lh(7.0)
     )
-    who = identity(plan, pr.include_phi)
+    who = identity(plan, pr.include_phi, lang)
     if who:
         box = '<div class="label phi">' + "".join(f"<div>{e(x)}</div>" for x in who) + "</div>"
         box_h = max(LABEL_H, len(who) * lh(9) * 2 + 2)
     else:
-        box = '<div class="label">Hospital label</div>'
+        label = e(_("Hospital label"))
+        box = f'<div class="label">{label}</div>'
         box_h = LABEL_H
+    page_of = e(_("page {i}/{n} of the day").format(i=i, n=n))
     return Unit(
         '<header class="ph"><div class="who">'
-        f'<div class="l1"><b>{e(l1)}</b><span class="pg">page {i}/{n} of the day</span></div>'
+        f'<div class="l1"><b>{e(l1)}</b><span class="pg">{page_of}</span></div>'
         f'<div class="l2">{e(l2)}</div><div class="l3">{e(l3)}</div>'
         f'<div class="l4">{e(plan.protocol.title)}</div></div>{box}</header>',
         max(text_h, box_h) + 3.0,
     )
 
 
-def _sign_off(shifts: Sequence[Shift]) -> str:
+def _sign_off(shifts: Sequence[Shift], lang: str | None = None) -> str:
+    _ = words(lang)
+    name, signature = e(_("Name")), e(_("Signature"))
     cells = "".join(
         f"<td><b>{e(x.name)}</b> {x.start}–{x.end}"
-        '<div class="fl">Name <span class="ln"></span> Signature <span class="ln"></span></div>'
-        "</td>"
+        f'<div class="fl">{name} <span class="ln"></span> {signature} <span class="ln"></span>'
+        "</div></td>"
         for x in shifts
     )
-    return (
-        '<div class="sign"><b>Shift sign-off</b> — each shift signs for its rows'
-        f"<table><tr>{cells}</tr></table></div>"
-    )
+    title, each = e(_("Shift sign-off")), e(_(" — each shift signs for its rows"))
+    return f'<div class="sign"><b>{title}</b>{each}<table><tr>{cells}</tr></table></div>'
 
 
 def _css(g: Geometry) -> str:
@@ -492,23 +533,32 @@ footer.stamp {{ font-size: {F_STAMP}pt; color: #333; border-top: 0.2mm solid #99
 """
 
 
-THEAD = (
-    f'<thead><tr><th class="t" style="width:{COL_TIME:g}mm">Time</th>'
-    f'<th class="box" style="width:{COL_DONE:g}mm">✓</th><th>Check</th>'
-    f'<th style="width:{COL_VALUE:g}mm">Values</th>'
-    f'<th style="width:{COL_INIT:g}mm">Initials</th></tr></thead>'
-)
+def thead(lang: str | None = None) -> str:
+    _ = words(lang)
+    marked = (N_("Time"), N_("Check"), N_("Values"), N_("Initials"))
+    time, check, values, initials = (e(_(x)) for x in marked)
+    return (
+        f'<thead><tr><th class="t" style="width:{COL_TIME:g}mm">{time}</th>'
+        f'<th class="box" style="width:{COL_DONE:g}mm">✓</th><th>{check}</th>'
+        f'<th style="width:{COL_VALUE:g}mm">{values}</th>'
+        f'<th style="width:{COL_INIT:g}mm">{initials}</th></tr></thead>'
+    )
+
+
+THEAD = thead()
 
 
 def _layout(
-    page: DaySheet, shifts: Sequence[Shift], g: Geometry, body: float
+    page: DaySheet, shifts: Sequence[Shift], g: Geometry, body: float, lang: str | None = None
 ) -> tuple[Geometry, list[tuple[list[Unit], list[Unit]]]]:
     """The day cut into pages, with the escalation column at its usual width unless another
     width saves a page (a long escalation column beside a short table, or the reverse)."""
     best: tuple[Geometry, list[tuple[list[Unit], list[Unit]]]] | None = None
     for side in SIDES:
         option = g._replace(side=side)
-        cut = paginate(_main_units(page, shifts, option), _side_units(page, option), body)
+        cut = paginate(
+            _main_units(page, shifts, option, lang), _side_units(page, option, lang), body
+        )
         if best is None or len(cut) < len(best[1]):
             best = (option, cut)
     assert best is not None  # noqa: S101 - SIDES is not empty
@@ -516,14 +566,17 @@ def _layout(
 
 
 def booklet(plan: Plan, pages: list[DaySheet], pr: Printout) -> str:
+    lang = pr.lang
+    _ = words(lang)
     g = geometry(pr.paper)
     shifts = plan.protocol.shifts
     audit = stamp(plan, pr)
     audit_h = lines(audit, g.width, F_STAMP) * lh(F_STAMP) + 1.8
-    title = f"Ward sheets · {header(plan)}"
+    title = _("Ward sheets · {header}").format(header=header(plan, lang))
+    head = thead(lang)
     out = [
         "<!DOCTYPE html>",
-        '<html lang="en">',
+        f'<html lang="{e(lang)}">',
         "<head>",
         '<meta charset="utf-8">',
         f"<title>{e(title)}</title>",
@@ -535,7 +588,7 @@ def booklet(plan: Plan, pages: list[DaySheet], pr: Printout) -> str:
     for page in pages:
         probe = _header(plan, page, 1, 1, pr, g)
         body = g.height - SAFETY - probe.height - audit_h
-        g, cut = _layout(page, shifts, g, body)
+        g, cut = _layout(page, shifts, g, body, lang)
         out.append(f'<section class="day" data-day="{page.day}" data-pages="{len(cut)}">')
         for i, (main, side) in enumerate(cut, start=1):
             cls = "page" if first else "page brk"
@@ -550,15 +603,16 @@ def booklet(plan: Plan, pages: list[DaySheet], pr: Printout) -> str:
                 f'<div class="main" style="width:{g.main:g}mm">'
             )
             if main:
-                out.append(f'<table class="rec">{THEAD}{"".join(u.html for u in main)}</table>')
+                out.append(f'<table class="rec">{head}{"".join(u.html for u in main)}</table>')
             out.append(f'</div><aside class="side" style="width:{g.side:g}mm">')
             if side:
-                more = " (continued)" if i > 1 else ""
-                out.append(f"<h2>Call if — escalation criteria{more}</h2>")
+                more = _(" (continued)") if i > 1 else ""
+                call = _("Call if — escalation criteria")
+                out.append(f"<h2>{e(call + more)}</h2>")
                 out += [u.html for u in side]
             out.append("</aside></div>")
             if i == len(cut):
-                out.append(_sign_off(shifts))
+                out.append(_sign_off(shifts, lang))
             out.append(f'<footer class="stamp">{e(audit)}</footer>')
             out.append("</div>")
         out.append("</section>")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from cartplan.dates import fmt
+from cartplan.i18n import day as fmt_day
+from cartplan.i18n import is_english, table_day, words
+from cartplan.i18n.marker import N_
 from cartplan.patient.dosing import cells
 from cartplan.patient.privacy import phi_fields
 from cartplan.schedule.plan import Event, Plan
@@ -20,38 +22,44 @@ def span_label(e: Event, sep: str = "..") -> str:
     )
 
 
-def duration_text(minutes: int) -> str:
+def duration_text(minutes: int, lang: str | None = None) -> str:
     """90 -> '1 h 30 min', 240 -> '4 h', 45 -> '45 min'."""
+    _ = words(lang)
     h, m = divmod(minutes, 60)
-    return " ".join(x for x in (f"{h} h" if h else "", f"{m} min" if m else "") if x)
+    parts = (_("{hours} h").format(hours=h) if h else "", _("{minutes} min").format(minutes=m))
+    return " ".join(x for x in (parts[0], parts[1] if m else "") if x)
 
 
-def time_text(e: Event, short: bool = False) -> str:
+def time_text(e: Event, short: bool = False, lang: str | None = None) -> str:
     """'08:30–12:30 (4 h)' for a timed appointment ('… each day' over several days); '' all-day.
     `short` leaves out the length, for narrow columns."""
     if e.time is None:
         return ""
+    _ = words(lang)
     hh, mm = map(int, e.time.split(":"))
     end = (hh * 60 + mm + e.minutes) % 1440
     text = f"{e.time}–{end // 60:02d}:{end % 60:02d}"
     if not short:
-        text += f" ({duration_text(e.minutes)})"
+        text += f" ({duration_text(e.minutes, lang)})"
     if e.end > e.start:
-        text += " daily" if short else " each day"
+        text += _(" daily") if short else _(" each day")
     return text
 
 
-def regimen_lines(e: Event, plan: Plan) -> list[str]:
+def regimen_lines(e: Event, plan: Plan, lang: str | None = None) -> list[str]:
     """Doses as protocol units, and as mg for this patient when a profile is given."""
+    _ = words(lang)
     dosing = plan.dosing
     if dosing is None:
         from cartplan.views.facts import dose_lines
 
         out = []
-        for r, x in zip(e.step.regimen, dose_lines(e, plan), strict=True):
+        for r, x in zip(e.step.regimen, dose_lines(e, plan, lang=lang), strict=True):
             days = ", ".join(day_label(day) for day in r.days)
             out.append(
-                f"{x.text} ({days})" if x.standby else f"{x.text.replace(':', '')} on {days}"
+                f"{x.text} ({days})"
+                if x.standby
+                else _("{dose} on {days}").format(dose=x.text.replace(":", ""), days=days)
             )
         return out
     lines = []
@@ -61,32 +69,47 @@ def regimen_lines(e: Event, plan: Plan) -> list[str]:
         days = ", ".join(day_label(x) for x in d.days)
         if d.standby:
             lines.append(
-                f"{d.agent} on site {days}: {d.amount_mg:g} mg ({d.dose:g} {d.unit})"
+                _("{agent} on site {days}: {mg} mg ({dose} {unit})").format(
+                    agent=d.agent, days=days, mg=f"{d.amount_mg:g}", dose=f"{d.dose:g}", unit=d.unit
+                )
                 + (f" — {d.note}" if d.note else "")
             )
         else:
             lines.append(
-                f"{d.agent} {d.dose:g} {d.unit} = {d.amount_mg:g} mg/day on {days} "
-                f"(total {d.total_mg:g} mg)"
+                _("{agent} {dose} {unit} = {mg} mg/day on {days} (total {total} mg)").format(
+                    agent=d.agent,
+                    dose=f"{d.dose:g}",
+                    unit=d.unit,
+                    mg=f"{d.amount_mg:g}",
+                    days=days,
+                    total=f"{d.total_mg:g}",
+                )
             )
         if d.adjustment is not None:
-            lines.append(f"adjusted: {d.adjustment.reason} ({d.adjustment.rule})")
+            lines.append(
+                _("adjusted: {reason} ({rule})").format(
+                    reason=d.adjustment.reason, rule=d.adjustment.rule
+                )
+            )
     return lines
 
 
-def cell_dose_line(e: Event, plan: Plan) -> str | None:
+def cell_dose_line(e: Event, plan: Plan, lang: str | None = None) -> str | None:
     c = e.step.cell_dose
     if c is None:
         return None
+    _ = words(lang)
     patient = plan.dosing.cell_dose if plan.dosing is not None else None
     if c.per_kg:
-        line = f"{cells(c.per_kg)} CAR-T cells/kg"
+        line = _("{cells} CAR-T cells/kg").format(cells=cells(c.per_kg))
         if c.range_per_kg is not None:
-            line += f" (protocol range {cells(c.range_per_kg[0])}–{cells(c.range_per_kg[1])}/kg)"
+            line += _(" (protocol range {low}–{high}/kg)").format(
+                low=cells(c.range_per_kg[0]), high=cells(c.range_per_kg[1])
+            )
         if patient is not None:
-            line += f" = {cells(patient.cells)} cells"
+            line += _(" = {cells} cells").format(cells=cells(patient.cells))
         return line
-    return f"{cells(c.flat or 0)} CAR-T cells (flat dose)"
+    return _("{cells} CAR-T cells (flat dose)").format(cells=cells(c.flat or 0))
 
 
 def has_assumption(e: Event) -> bool:
@@ -98,40 +121,59 @@ def step_label(e: Event) -> str:
     return e.step.title + (" †" if has_assumption(e) else "")
 
 
-ASSUMPTION_NOTE = (
+ASSUMPTION_NOTE = N_(
     "† rests on an assumption the literature does not confirm: cartplan protocols show {}"
 )
 
 
-def event_notes(e: Event, plan: Plan) -> list[str]:
+def assumption_note(protocol_id: str, lang: str | None = None) -> str:
+    return words(lang)(ASSUMPTION_NOTE).format(protocol_id)
+
+
+def event_notes(e: Event, plan: Plan, lang: str | None = None) -> list[str]:
     """What a reader needs beside the title: why it moved, and doses."""
     from cartplan.views.facts import age_lines
 
-    lines = [*facts.notes(e), *regimen_lines(e, plan)]
-    if (dose := cell_dose_line(e, plan)) is not None:
+    lines = [*facts.notes(e, lang), *regimen_lines(e, plan, lang)]
+    if (dose := cell_dose_line(e, plan, lang)) is not None:
         lines.append(dose)
-    return lines + age_lines(e, plan)
+    return lines + age_lines(e, plan, lang)
 
 
-def changed_parameters(plan: Plan) -> list[str]:
+def changed_parameters(plan: Plan, lang: str | None = None) -> list[str]:
+    _ = words(lang)
     return [
-        f"{x.name}={plan.parameters[x.name]} (default {x.default})"
+        _("{name}={value} (default {default})").format(
+            name=x.name, value=plan.parameters[x.name], default=x.default
+        )
         for x in plan.protocol.parameters
         if plan.parameters[x.name] != x.default
     ]
 
 
-def patient_lines(plan: Plan, include_phi: bool) -> list[str]:
+def teams_text(e: Event, plan: Plan, lang: str | None = None) -> str:
+    """Who acts on the step: the team ids in English (what --team takes), the protocol's team
+    names in another language."""
+    if is_english(lang):
+        return ", ".join(e.step.teams)
+    from cartplan.i18n import join
+
+    names = {t.id: t.name for t in plan.protocol.teams}
+    return join([names.get(t, t) for t in e.step.teams], lang)
+
+
+def patient_lines(plan: Plan, include_phi: bool, lang: str | None = None) -> list[str]:
     """Who the plan is for (pseudonymous unless asked) and each computed number with its formula."""
     pt, d = plan.patient, plan.dosing
     if pt is None or d is None:
         return []
-    facts = [f"patient {pt.label}"]
+    _ = words(lang)
+    facts = [_("patient {label}").format(label=pt.label)]
     facts += [
         x
         for x in (
             pt.sex,
-            f"{d.age} y" if d.age is not None else None,
+            _("{age} y").format(age=d.age) if d.age is not None else None,
             f"{pt.weight_kg:g} kg" if pt.weight_kg else None,
             f"{pt.height_cm:g} cm" if pt.height_cm else None,
         )
@@ -150,15 +192,21 @@ def patient_lines(plan: Plan, include_phi: bool) -> list[str]:
     return lines
 
 
-def header_lines(plan: Plan, include_phi: bool = False) -> list[str]:
+def header_lines(plan: Plan, include_phi: bool = False, lang: str | None = None) -> list[str]:
+    _ = words(lang)
     p = plan.protocol
     lines = [
         f"{p.title}",
-        f"{p.id} v{p.version} · start {fmt(plan.start)} · D0 infusion {fmt(plan.day0)}",
+        _("{id} v{version} · start {start} · D0 infusion {day0}").format(
+            id=p.id,
+            version=p.version,
+            start=fmt_day(plan.start, lang),
+            day0=fmt_day(plan.day0, lang),
+        ),
     ]
-    if changed := changed_parameters(plan):
-        lines.append("parameters: " + ", ".join(changed))
-    return lines + patient_lines(plan, include_phi)
+    if changed := changed_parameters(plan, lang):
+        lines.append(_("parameters: ") + ", ".join(changed))
+    return lines + patient_lines(plan, include_phi, lang)
 
 
 def md_escape(text: str) -> str:
@@ -168,22 +216,26 @@ def md_escape(text: str) -> str:
     return text.replace("\n", " ")
 
 
-def to_markdown(plan: Plan, include_phi: bool = False) -> str:
-    head = header_lines(plan, include_phi)
+def to_markdown(plan: Plan, include_phi: bool = False, lang: str | None = None) -> str:
+    _ = words(lang)
+    head = header_lines(plan, include_phi, lang)
     out = [f"# {md_escape(head[0])}", "", *(md_escape(x) + "  " for x in head[1:]), ""]
-    out += ["| Date | Day | Step | Teams | Notes |", "|---|---|---|---|---|"]
+    titles = (_("Date"), _("Day"), _("Step"), _("Teams"), _("Notes"))
+    out += ["| " + " | ".join(titles) + " |", "|---|---|---|---|---|"]
     for e in plan.events:
-        date = fmt(e.start) if e.start == e.end else f"{fmt(e.start)} – {fmt(e.end)}"
+        teams = teams_text(e, plan, lang)
+        start, end = fmt_day(e.start, lang), fmt_day(e.end, lang)
+        date = start if e.start == e.end else f"{start} – {end}"
         if e.time is not None:
-            date += f", {time_text(e)}"
+            date += f", {time_text(e, lang=lang)}"
         out.append(
             f"| {date} | {span_label(e)} | {md_escape(step_label(e))} | "
-            f"{', '.join(e.step.teams)} | "
-            f"{'<br>'.join(md_escape(n) for n in event_notes(e, plan))} |"
+            f"{teams if is_english(lang) else md_escape(teams)} | "
+            f"{'<br>'.join(md_escape(n) for n in event_notes(e, plan, lang))} |"
         )
-    out += ["", md_escape(ASSUMPTION_NOTE.format(plan.protocol.id))]
-    if warnings := facts.warnings(plan):
-        out += ["", *(f"> **Warning:** {md_escape(w)}" for w in warnings)]
+    out += ["", md_escape(assumption_note(plan.protocol.id, lang))]
+    if warnings := facts.warnings(plan, lang):
+        out += ["", *(_("> **Warning:** {text}").format(text=md_escape(w)) for w in warnings)]
     return "\n".join(out) + "\n"
 
 
@@ -193,9 +245,9 @@ def columns(rows: list[list[str]], widths: list[int], gap: str = "  ") -> list[s
     rich.table lays out the same table about ten times slower, and the timeline is the first
     thing users run: start-up time is a feature. Widths count terminal cells (wide characters).
     """
-    import textwrap
-
     from rich.cells import set_cell_size
+
+    from cartplan.views.wrap import wrap
 
     out = []
     for row in rows:
@@ -203,7 +255,7 @@ def columns(rows: list[list[str]], widths: list[int], gap: str = "  ") -> list[s
             [
                 w
                 for part in cell.split("\n")
-                for w in textwrap.wrap(part, width, break_on_hyphens=False) or [""]
+                for w in wrap(part, width, break_on_hyphens=False) or [""]
             ]
             for cell, width in zip(row, widths, strict=True)
         ]
@@ -217,6 +269,13 @@ def columns(rows: list[list[str]], widths: list[int], gap: str = "  ") -> list[s
 
 
 MIN_W = (16, 12, 16)  # step, teams, notes: narrower, a column is more wrap than text
+
+
+def _words(line: str) -> list[str]:
+    """The pieces of `line` a wrap cannot break: runs of letters other than CJK."""
+    import re
+
+    return re.findall(r"[^\s\u2e80-\u9fff\u3000-\u303f\uff00-\uffef]+", line)
 
 
 def share(room: int, natural: list[int], floor: tuple[int, ...] = MIN_W) -> list[int]:
@@ -252,48 +311,53 @@ def even(room: int, natural: list[int], floor: list[int]) -> list[int]:
 
 
 def to_table(
-    plan: Plan, width: int = 80, include_phi: bool = False, encoding: str | None = None
+    plan: Plan,
+    width: int = 80,
+    include_phi: bool = False,
+    encoding: str | None = None,
+    lang: str | None = None,
 ) -> str:
     """The timeline as plain text fitted to `width` cells (the terminal's full width): the first
     thing users run prints without loading rich (start-up time is a feature); no line is wider
     than `width`. With the terminal's `encoding` the table is laid out in the characters it can
     show ('->' for '→'), so the columns stay straight on cp1252 or ASCII."""
-    import textwrap
-
-    from rich.cells import cell_len
-
     from cartplan.views.terminal import encodable
+    from cartplan.views.wrap import cell_len, wrap
 
     def shown(text: str) -> str:
         return encodable(text, encoding) if encoding is not None else text
 
-    head = [shown(x) for x in header_lines(plan, include_phi)]
+    _ = words(lang)
+    head = [shown(x) for x in header_lines(plan, include_phi, lang)]
     rows = []
     for e in plan.events:
-        short = e.start.strftime("%a %Y-%m-%d")
-        date = short if e.start == e.end else f"{short}\n→ {e.end.strftime('%a %Y-%m-%d')}"
+        short = table_day(e.start, lang)
+        date = short if e.start == e.end else f"{short}\n→ {table_day(e.end, lang)}"
         if e.time is not None:
-            date += f"\n{time_text(e, short=True)}"
-        cells = [date, span_label(e), step_label(e), ", ".join(e.step.teams)]
-        rows.append([shown(x) for x in [*cells, "\n".join(event_notes(e, plan))]])
+            date += f"\n{time_text(e, short=True, lang=lang)}"
+        cells = [date, span_label(e), step_label(e), teams_text(e, plan, lang)]
+        rows.append([shown(x) for x in [*cells, "\n".join(event_notes(e, plan, lang))]])
     lines_of = [[line for r in rows for line in r[i].split("\n")] for i in range(5)]
     natural = [max(4, *map(cell_len, column)) for column in lines_of]
-    # No column narrower than its longest word ('Immunosuppressant'), up to 24 cells.
+    # No column narrower than its longest word ('Immunosuppressant'), up to 24 cells; Chinese
+    # breaks between any two characters, so only runs of other letters count as words there.
     floor = tuple(
-        max(m, min(24, max(cell_len(w) for line in lines_of[i] for w in line.split() or [""])))
+        max(m, min(24, max(cell_len(w) for line in lines_of[i] for w in _words(line) or [""])))
         for m, i in zip(MIN_W, (2, 3, 4), strict=True)
     )
     date_w, day_w = natural[0], natural[1]
-    room = max(width - date_w - day_w - 8, sum(floor))  # 4 gaps of 2 cells between 5 columns
+    room = width - date_w - day_w - 8  # 4 gaps of 2 cells between 5 columns
+    if sum(floor) > room:  # a narrow terminal: the floors give way before the width does
+        floor = tuple(max(8, f * room // sum(floor)) for f in floor)
+        room = max(room, sum(floor))
     widths = [date_w, day_w, *share(room, natural[2:], floor)]
-    lines = [w for line in head for w in textwrap.wrap(line, width, subsequent_indent="  ")]
-    lines += ["", *columns([["Date", "Day", "Step", "Teams", "Notes"]], widths)]
+    titles = [shown(_(t)) for t in ("Date", "Day", "Step", "Teams", "Notes")]
+    lines = [w for line in head for w in wrap(line, width, subsequent_indent="  ")]
+    lines += ["", *columns([titles], widths)]
     lines += [shown("─") * min(width, sum(widths) + 8), *columns(rows, widths), ""]
     notes = [
-        ASSUMPTION_NOTE.format(plan.protocol.id),
-        *(f"warning: {w}" for w in facts.warnings(plan)),
+        assumption_note(plan.protocol.id, lang),
+        *(_("warning: {text}").format(text=w) for w in facts.warnings(plan, lang)),
     ]
-    lines += [
-        w for line in notes for w in textwrap.wrap(shown(line), width, subsequent_indent="  ")
-    ]
+    lines += [w for line in notes for w in wrap(shown(line), width, subsequent_indent="  ")]
     return "\n".join(lines) + "\n"

@@ -18,11 +18,13 @@ from __future__ import annotations
 import html
 from datetime import date, timedelta
 
-from cartplan.dates import fmt
+from cartplan.i18n import day as fmt_day
+from cartplan.i18n import is_english, month_year, short_day, weekday, words
+from cartplan.i18n.marker import N_
 from cartplan.protocol.format import Stage
 from cartplan.schedule.plan import Event, Plan
 from cartplan.views import facts
-from cartplan.views.timeline import ASSUMPTION_NOTE, span_label, step_label, time_text
+from cartplan.views.timeline import assumption_note, span_label, step_label, teams_text, time_text
 
 WINDOW = 60  # days from the plan start drawn to scale
 AFTER_D0 = 14  # the chart reaches at least D0 + 14 (the acute monitoring)
@@ -56,7 +58,25 @@ COLOUR = {
     Stage.follow_up: "#00796b",
     Stage.other: "#555555",
 }
+STAGE_NAME = {
+    Stage.washout: N_("Washout"),
+    Stage.apheresis: N_("Apheresis"),
+    Stage.manufacturing: N_("Manufacturing"),
+    Stage.release: N_("Release"),
+    Stage.lymphodepletion: N_("Lymphodepletion"),
+    Stage.infusion: N_("Infusion"),
+    Stage.monitoring: N_("Monitoring"),
+    Stage.follow_up: N_("Follow up"),
+    Stage.other: N_("Other"),
+}
 LANE_NAME = {s: s.value.replace("-", " ").capitalize() for s in STAGE_ORDER}
+WEEKEND = N_("weekend")
+
+
+def stage_name(stage: Stage, lang: str | None = None) -> str:
+    """A stage as the reader calls it: 'Lymphodepletion', '淋巴细胞清除'."""
+    return words(lang)(STAGE_NAME[stage])
+
 
 e = html.escape
 
@@ -65,20 +85,22 @@ def _n(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".")
 
 
-def _when(ev: Event) -> str:
-    dates = fmt(ev.start) if ev.start == ev.end else f"{fmt(ev.start)} – {fmt(ev.end)}"
-    timed = f", {time_text(ev)}" if ev.time else ""
+def _when(ev: Event, lang: str | None = None) -> str:
+    start, end = fmt_day(ev.start, lang), fmt_day(ev.end, lang)
+    dates = start if ev.start == ev.end else f"{start} – {end}"
+    timed = f", {time_text(ev, lang=lang)}" if ev.time else ""
     return f"{span_label(ev, '–')} · {dates}{timed}"
 
 
-def _short(d: date) -> str:
-    return d.strftime("%d %b").lstrip("0")
+def _short(d: date, lang: str | None = None) -> str:
+    return short_day(d, lang)
 
 
 class _Chart:
-    def __init__(self, plan: Plan, today: date | None) -> None:
+    def __init__(self, plan: Plan, today: date | None, lang: str | None = None) -> None:
         self.plan = plan
         self.today = today
+        self.lang = lang
         days = max(WINDOW, (plan.day0 - plan.start).days + AFTER_D0 + 1)
         self.first = plan.start
         self.last = plan.start + timedelta(days=days - 1)
@@ -96,12 +118,17 @@ class _Chart:
     def shape(self, ev: Event, body: str, tag: str) -> str:
         """One shape for one step: data-step, role, title and description."""
         ident = self.next_id()
-        notes = "; ".join(facts.notes(ev))
-        desc = f"{ev.step.stage.value}; teams: {', '.join(ev.step.teams)}"
+        lang = self.lang
+        notes = "; ".join(facts.notes(ev, lang))
+        stage = ev.step.stage.value if is_english(lang) else stage_name(ev.step.stage, lang)
+        _ = words(lang)
+        desc = _("{stage}; teams: {teams}").format(
+            stage=stage, teams=teams_text(ev, self.plan, lang)
+        )
         desc += f"; {notes}" if notes else ""
         return (
             f'<{tag} data-step="{e(ev.step.id)}" role="img" aria-labelledby="{ident}" {body}>'
-            f'<title id="{ident}">{e(ev.step.title)}: {e(_when(ev))}</title>'
+            f'<title id="{ident}">{e(ev.step.title)}: {e(_when(ev, lang))}</title>'
             f"<desc>{e(desc)}</desc></{tag}>"
         )
 
@@ -111,9 +138,10 @@ def _diamond(cx: float, cy: float, r: float) -> str:
     return 'points="' + " ".join(f"{_n(a)},{_n(b)}" for a, b in points) + '"'
 
 
-def page(plan: Plan, today: date | None, printed: str) -> str:
+def page(plan: Plan, today: date | None, printed: str, lang: str | None = None) -> str:
     """The HTML page: heading, the chart, a legend, and the events as a table for screens."""
-    c = _Chart(plan, today)
+    _ = words(lang)
+    c = _Chart(plan, today, lang)
     main = [ev for ev in plan.events if ev.start <= c.last]
     later = [ev for ev in plan.events if ev.start > c.last]
     lanes = [(s, [ev for ev in main if ev.step.stage is s]) for s in STAGE_ORDER]
@@ -128,12 +156,11 @@ def page(plan: Plan, today: date | None, printed: str) -> str:
     legend_y = top + chart_h + 3.0 + strip_h
     height = legend_y + 14.0
     p = plan.protocol
-    who = plan.patient.label if plan.patient is not None else "no patient label"
-    title = f"Timeline · {who} · {p.id} v{p.version}"
-    summary = (
-        f"{len(plan.events)} steps from {fmt(plan.start)}; infusion D0 on {fmt(plan.day0)}. "
-        + " ".join(f"{ev.step.title}: {_when(ev)}." for ev in plan.events)
-    )
+    who = plan.patient.label if plan.patient is not None else _("no patient label")
+    title = _("Timeline · {who} · {id} v{version}").format(who=who, id=p.id, version=p.version)
+    summary = _("{n} steps from {start}; infusion D0 on {day0}. ").format(
+        n=len(plan.events), start=fmt_day(plan.start, lang), day0=fmt_day(plan.day0, lang)
+    ) + " ".join(f"{ev.step.title}: {_when(ev, lang)}." for ev in plan.events)
     out = [
         f'<svg role="img" aria-labelledby="tl-title tl-desc" viewBox="0 0 {_n(W)} {_n(height)}" '
         f'width="{_n(W)}mm" height="{_n(height)}mm" class="chart">',
@@ -158,7 +185,7 @@ def page(plan: Plan, today: date | None, printed: str) -> str:
         )
         out.append(
             f'<text x="1" y="{_n(y + ROW / 2 + 0.8)}" class="lane" fill="{COLOUR[stage]}">'
-            f"{e(LANE_NAME[stage].upper())}</text>"
+            f"{e(stage_name(stage, lang).upper())}</text>"
         )
         for i, ev in enumerate(evs):
             out += _row(c, ev, y + i * ROW)
@@ -173,18 +200,23 @@ def page(plan: Plan, today: date | None, printed: str) -> str:
     out += _legend(c, plan, legend_y)
     out.append("</svg>")
     head = [
-        f"Start {fmt(plan.start)} · D0 infusion {fmt(plan.day0)}",
-        f"chart {fmt(c.first)} – {fmt(c.last)}",
+        _("Start {start} · D0 infusion {day0}").format(
+            start=fmt_day(plan.start, lang), day0=fmt_day(plan.day0, lang)
+        ),
+        _("chart {first} – {last}").format(
+            first=fmt_day(c.first, lang), last=fmt_day(c.last, lang)
+        ),
     ]
     if today is not None:
-        head.append(f"today {fmt(today)}")
+        head.append(_("today {date}").format(date=fmt_day(today, lang)))
     head.append(printed)
-    return _document(title, head, "\n".join(out), _table(plan), plan)
+    return _document(title, head, "\n".join(out), _table(plan, lang), plan, lang)
 
 
 def _days(c: _Chart, top: float, chart_h: float) -> list[str]:
     """Closed days shaded, the date and D-day axis."""
     out = []
+    lang = c.lang
     calendar = c.plan.calendar
     for i in range(c.days):
         d = c.first + timedelta(days=i)
@@ -192,9 +224,11 @@ def _days(c: _Chart, top: float, chart_h: float) -> list[str]:
         if why is None:
             continue
         fill = "#ececec" if why == "weekend" else "url(#closed)"
+        said = words(lang)(WEEKEND) if why == "weekend" else why
         out.append(
             f'<rect class="closed" x="{_n(c.x(d))}" y="{_n(top)}" width="{_n(c.dx)}" '
-            f'height="{_n(chart_h)}" fill="{fill}"><title>{e(fmt(d))}: {e(why)}</title></rect>'
+            f'height="{_n(chart_h)}" fill="{fill}"><title>{e(fmt_day(d, lang))}: {e(said)}</title>'
+            "</rect>"
         )
     last_label = -100.0
     for i in range(c.days + 1):
@@ -209,7 +243,7 @@ def _days(c: _Chart, top: float, chart_h: float) -> list[str]:
                 last_label = x
                 out.append(
                     f'<text x="{_n(x + 0.5)}" y="{_n(top - 7.5)}" class="axis">'
-                    f"{e(d.strftime('%a'))} {e(_short(d))}</text>"
+                    f"{e(weekday(d, lang))} {e(_short(d, lang))}</text>"
                 )
         rel = (d - c.plan.day0).days
         if rel % 7 == 0 and i < c.days:
@@ -222,14 +256,14 @@ def _days(c: _Chart, top: float, chart_h: float) -> list[str]:
     if c.first.day < 24:  # the first month is named unless the next one starts within a week
         out.append(
             f'<text x="{_n(X0)}" y="{_n(top - 10.5)}" class="axis month">'
-            f"{e(c.first.strftime('%B %Y'))}</text>"
+            f"{e(month_year(c.first, lang))}</text>"
         )
     for i in range(1, c.days):
         d = c.first + timedelta(days=i)
         if d.day == 1:
             out.append(
                 f'<text x="{_n(c.x(d) + 0.5)}" y="{_n(top - 10.5)}" class="axis month">'
-                f"{e(d.strftime('%B %Y'))}</text>"
+                f"{e(month_year(d, lang))}</text>"
             )
     return out
 
@@ -269,7 +303,15 @@ def _row(c: _Chart, ev: Event, y: float) -> list[str]:
                 f'{_n(end_x)},{_n(mid + 1.6)}" fill="{colour}"/>'
             )
             end_x += 1.6
-    text = _when(ev) if not clipped else f"{span_label(ev, '–')} · until {fmt(ev.end)} →"
+    lang = c.lang
+    _ = words(lang)
+    text = (
+        _when(ev, lang)
+        if not clipped
+        else _("{days} · until {date} →").format(
+            days=span_label(ev, "–"), date=fmt_day(ev.end, lang)
+        )
+    )
     width = _text_w(text)
     if end_x + 1 + width <= X1:
         out.append(f'<text x="{_n(end_x + 1)}" y="{_n(label_y)}" class="bar">{e(text)}</text>')
@@ -282,15 +324,30 @@ def _row(c: _Chart, ev: Event, y: float) -> list[str]:
 
 
 def _text_w(text: str) -> float:
-    return len(text) * FONT * 0.5
+    from cartplan.views.wrap import cell_len
+
+    return cell_len(text) * FONT * 0.5
 
 
 def _fit(text: str, width: float) -> str:
+    from cartplan.views.wrap import cell_len
+
     limit = int(width / (FONT * 0.52))
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if cell_len(text) <= limit:
+        return text
+    if cell_len(text) == len(text):
+        return text[: limit - 1].rstrip() + "…"
+    out = ""
+    for ch in text:  # wide characters take two cells
+        if cell_len(out + ch) > limit - 1:
+            break
+        out += ch
+    return out.rstrip() + "…"
 
 
 def _lines(c: _Chart, top: float, chart_h: float) -> list[str]:
+    _ = words(c.lang)
+    today = e(_("today"))
     out = []
     x0 = c.x(c.plan.day0) + c.dx / 2
     out.append(
@@ -302,20 +359,21 @@ def _lines(c: _Chart, top: float, chart_h: float) -> list[str]:
         out.append(
             f'<line class="today" x1="{_n(xt)}" x2="{_n(xt)}" y1="{_n(top - 1)}" '
             f'y2="{_n(top + chart_h)}" stroke="#e00000" stroke-width="0.35" '
-            'stroke-dasharray="1.2 0.8"><title>today</title></line>'
+            f'stroke-dasharray="1.2 0.8"><title>{today}</title></line>'
         )
         out.append(
-            f'<text x="{_n(xt + 0.6)}" y="{_n(top + chart_h - 0.8)}" class="today">today</text>'
+            f'<text x="{_n(xt + 0.6)}" y="{_n(top + chart_h - 0.8)}" class="today">{today}</text>'
         )
     return out
 
 
 def _strip(c: _Chart, later: list[Event], y: float, cols: int) -> list[str]:
     """Steps that start after the chart, in date order, as marks with their dates."""
-    out = [
-        f'<text x="0" y="{_n(y + 3)}" class="lane">LATER: {len(later)} STEPS AFTER '
-        f"{e(fmt(c.last).upper())}</text>"
-    ]
+    _ = words(c.lang)
+    later_text = _("LATER: {n} STEPS AFTER {date}").format(
+        n=len(later), date=fmt_day(c.last, c.lang).upper()
+    )
+    out = [f'<text x="0" y="{_n(y + 3)}" class="lane">{e(later_text)}</text>']
     width = W / cols
     for i, ev in enumerate(later):
         col, row = i % cols, i // cols
@@ -336,11 +394,14 @@ def _strip(c: _Chart, later: list[Event], y: float, cols: int) -> list[str]:
             f'<text x="{_n(x + 2.8)}" y="{_n(yy - 0.5)}" class="step">'
             f"{e(_fit(step_label(ev), width - 6))}</text>"
         )
-        out.append(f'<text x="{_n(x + 2.8)}" y="{_n(yy + 2.4)}" class="bar">{e(_when(ev))}</text>')
+        out.append(
+            f'<text x="{_n(x + 2.8)}" y="{_n(yy + 2.4)}" class="bar">{e(_when(ev, c.lang))}</text>'
+        )
     return out
 
 
 def _legend(c: _Chart, plan: Plan, y: float) -> list[str]:
+    _ = words(c.lang)
     stages = [s for s in STAGE_ORDER if any(ev.step.stage is s for ev in plan.events)]
     out = [f'<g class="legend" transform="translate(0 {_n(y)})">']
     x = 0.0
@@ -352,30 +413,30 @@ def _legend(c: _Chart, plan: Plan, y: float) -> list[str]:
             )
         else:
             swatch = f'<rect x="{_n(x)}" y="0" width="5" height="2.6" fill="{COLOUR[s]}"/>'
-        name = LANE_NAME[s] + (" window (hatched)" if s is Stage.monitoring else "")
+        name = stage_name(s, c.lang) + (_(" window (hatched)") if s is Stage.monitoring else "")
         out.append(swatch + f'<text x="{_n(x + 6)}" y="2.3" class="bar">{e(name)}</text>')
         x += 8 + _text_w(name)
     y2 = 5.5
     items = [
-        (f'<polygon {_diamond(2.5, y2 + 1.3, 1.3)} fill="#555"/>', "single day"),
+        (f'<polygon {_diamond(2.5, y2 + 1.3, 1.3)} fill="#555"/>', _("single day")),
         (
             f'<rect x="0" y="{_n(y2)}" width="5" height="2.6" fill="#ececec" stroke="#bbb" '
             'stroke-width="0.1"/>',
-            "weekend",
+            _(WEEKEND),
         ),
         (
             f'<rect x="0" y="{_n(y2)}" width="5" height="2.6" fill="url(#closed)"/>',
-            "holiday or site closure",
+            _("holiday or site closure"),
         ),
         (
             f'<line x1="2.5" x2="2.5" y1="{_n(y2 - 0.4)}" y2="{_n(y2 + 3)}" stroke="#b00020" '
             'stroke-width="0.35"/>',
-            "D0 infusion",
+            _("D0 infusion"),
         ),
         (
             f'<line x1="2.5" x2="2.5" y1="{_n(y2 - 0.4)}" y2="{_n(y2 + 3)}" stroke="#e00000" '
             'stroke-width="0.35" stroke-dasharray="1.2 0.8"/>',
-            "today",
+            _("today"),
         ),
     ]
     x = 0.0
@@ -384,25 +445,35 @@ def _legend(c: _Chart, plan: Plan, y: float) -> list[str]:
         out.append(f'<text x="{_n(x + 6)}" y="{_n(y2 + 2.3)}" class="bar">{e(name)}</text>')
         x += 9 + _text_w(name)
     if c.today is not None and not c.first <= c.today <= c.last:
-        where = "before" if c.today < c.first else "after"
-        note = f"today ({fmt(c.today)}) is {where} the chart"
+        note = (
+            _("today ({date}) is before the chart")
+            if c.today < c.first
+            else _("today ({date}) is after the chart")
+        ).format(date=fmt_day(c.today, c.lang))
         out.append(f'<text x="{_n(x)}" y="{_n(y2 + 2.3)}" class="bar">{e(note)}</text>')
         x += _text_w(note) + 3
-    note = ASSUMPTION_NOTE.format(plan.protocol.id)
+    note = assumption_note(plan.protocol.id, c.lang)
     out.append(f'<text x="0" y="{_n(y2 + 6.8)}" class="note">{e(note)}</text>')
     out.append("</g>")
     return out
 
 
-def _table(plan: Plan) -> str:
+def _table(plan: Plan, lang: str | None = None) -> str:
+    _ = words(lang)
+    english = is_english(lang)
     rows = "".join(
-        f"<tr><td>{e(_when(ev))}</td><td>{e(step_label(ev))}</td>"
-        f"<td>{e(ev.step.stage.value)}</td><td>{e(', '.join(ev.step.teams))}</td></tr>"
+        f"<tr><td>{e(_when(ev, lang))}</td><td>{e(step_label(ev))}</td>"
+        f"<td>{e(ev.step.stage.value if english else stage_name(ev.step.stage, lang))}</td>"
+        f"<td>{e(teams_text(ev, plan, lang))}</td></tr>"
         for ev in plan.events
     )
+    head = "".join(
+        f"<th>{e(_(x))}</th>" for x in (N_("When"), N_("Step"), N_("Stage"), N_("Teams"))
+    )
+    summary = e(_("The steps as a table"))
     return (
-        '<details class="events"><summary>The steps as a table</summary>'
-        "<table><thead><tr><th>When</th><th>Step</th><th>Stage</th><th>Teams</th></tr></thead>"
+        f'<details class="events"><summary>{summary}</summary>'
+        f"<table><thead><tr>{head}</tr></thead>"
         f"<tbody>{rows}</tbody></table></details>"
     )
 
@@ -428,11 +499,15 @@ details.events td, details.events th { border: 1px solid #ccc; padding: 1px 4px;
 """
 
 
-def _document(title: str, head: list[str], svg: str, table: str, plan: Plan) -> str:
-    warnings = "".join(f'<p class="warn">Warning: {e(w)}</p>' for w in facts.warnings(plan))
+def _document(
+    title: str, head: list[str], svg: str, table: str, plan: Plan, lang: str | None = None
+) -> str:
+    _ = words(lang)
+    warning = e(_("Warning:"))
+    warnings = "".join(f'<p class="warn">{warning} {e(w)}</p>' for w in facts.warnings(plan, lang))
     return (
         "<!DOCTYPE html>\n"
-        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        f'<html lang="{e(lang or "en")}">\n<head>\n<meta charset="utf-8">\n'
         f"<title>{e(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n"
         f"<h1>{e(title)}</h1>\n"
         f'<p class="meta">{e(" · ".join(head))}</p>\n'
