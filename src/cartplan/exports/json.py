@@ -49,12 +49,12 @@ def event_json(e: Event, plan: Plan) -> dict[str, Any]:
                     "dose": line.dose,
                     "amount_mg": line.amount_mg,
                     "total_mg": line.total_mg,
-                    "formula": line.formula,
+                    "formula": facts.in_words(line.formula),
                     "adjustment": None
                     if adj is None
                     else {
                         "rule": adj.rule,
-                        "reason": adj.reason,
+                        "reason": facts.in_words(adj.reason),
                         "references": list(adj.references),
                     },
                 }
@@ -89,10 +89,17 @@ def plan_json(plan: Plan, include_phi: bool = False) -> dict[str, Any]:
     if plan.patient is not None and plan.dosing is not None:
         c = plan.dosing.cell_dose
         out["cell_dose"] = (
-            None if c is None else {"cells": c.cells, "per_kg": c.per_kg, "formula": c.formula}
+            None
+            if c is None
+            else {"cells": c.cells, "per_kg": c.per_kg, "formula": facts.in_words(c.formula)}
         )
         out["calculations"] = [
-            {"name": x.name, "value": round(x.value, 3), "unit": x.unit, "formula": x.formula}
+            {
+                "name": x.name,
+                "value": round(x.value, 3),
+                "unit": x.unit,
+                "formula": facts.in_words(x.formula),
+            }
             for x in plan.dosing.calcs
         ]
     out["events"] = [event_json(e, plan) for e in plan.events]

@@ -196,7 +196,9 @@ def patient_from(
         raise PatientError(
             [f"{where}: {_patient_problem(data, err)}" for err in e.errors()]
         ) from None
-    problems = date_problems(patient, today, anchor) if today is not None else []
+    problems = []
+    if today is not None:  # the core names no flags: say where the plan's date came from
+        problems = date_problems(patient, today, anchor, anchor_from="--start or --infusion")
     if problems:
         raise PatientError([f"{where}: {p}" for p in problems])
     return patient

@@ -16,6 +16,7 @@ from cartplan.protocol.format import ForWhom, Stage
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from cartplan.messages import Text
     from cartplan.protocol.format import CheckItem, Shift
     from cartplan.schedule.plan import Event, Plan
 
@@ -41,18 +42,22 @@ class EscalationLine(NamedTuple):
     references: tuple[str, ...]
 
 
-def notes(e: Event) -> list[str]:
-    """Why an event moved, tasks due: in words (the core gives them as messages)."""
+def in_words(message: Text) -> str:
+    """What the core says (a message: a note, a warning, a formula, a reason) in words; every
+    output reads the core's messages through here."""
     from cartplan.i18n import render
 
-    return [render(n) for n in e.notes]
+    return render(message)
+
+
+def notes(e: Event) -> list[str]:
+    """Why an event moved, tasks due: in words (the core gives them as messages)."""
+    return [in_words(n) for n in e.notes]
 
 
 def warnings(plan: Plan) -> list[str]:
     """What the plan warns about, in words."""
-    from cartplan.i18n import render
-
-    return [render(w) for w in plan.warnings]
+    return [in_words(w) for w in plan.warnings]
 
 
 def frequency(times: int) -> str:

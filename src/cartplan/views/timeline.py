@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cartplan.dates import fmt
-from cartplan.patient.dosing import cells
+from cartplan.i18n import cells
 from cartplan.patient.privacy import phi_fields
 from cartplan.schedule.plan import Event, Plan
 from cartplan.views import facts
@@ -70,7 +70,7 @@ def regimen_lines(e: Event, plan: Plan) -> list[str]:
                 f"(total {d.total_mg:g} mg)"
             )
         if d.adjustment is not None:
-            lines.append(f"adjusted: {d.adjustment.reason} ({d.adjustment.rule})")
+            lines.append(f"adjusted: {facts.in_words(d.adjustment.reason)} ({d.adjustment.rule})")
     return lines
 
 
@@ -126,8 +126,8 @@ def patient_lines(plan: Plan, include_phi: bool) -> list[str]:
     pt, d = plan.patient, plan.dosing
     if pt is None or d is None:
         return []
-    facts = [f"patient {pt.label}"]
-    facts += [
+    who = [f"patient {pt.label}"]
+    who += [
         x
         for x in (
             pt.sex,
@@ -137,14 +137,14 @@ def patient_lines(plan: Plan, include_phi: bool) -> list[str]:
         )
         if x
     ]
-    lines = [" · ".join(facts)]
+    lines = [" · ".join(who)]
     if include_phi:
         phi = phi_fields(plan.patient)
         lines.append(" · ".join(f"{k}: {v}" for k, v in phi.items() if v))
     lines += [
-        f"{c.name} {c.value:.3f} {c.unit} = {c.formula}"
+        f"{c.name} {c.value:.3f} {c.unit} = {facts.in_words(c.formula)}"
         if c.unit == "m²"
-        else f"{c.name} {c.value:.1f} {c.unit} = {c.formula}"
+        else f"{c.name} {c.value:.1f} {c.unit} = {facts.in_words(c.formula)}"
         for c in d.calcs
     ]
     return lines
