@@ -113,8 +113,13 @@ def cockcroft_gault(
     """Creatinine clearance; `weight_rule` says which weight (a Message from _crcl_weight)."""
     factor = 0.85 if sex == "F" else 1.0
     value = (140 - age) * weight_kg / (72 * scr_mg_dl) * factor
-    code = "formula.crcl_cockcroft_gault_female" if sex == "F" else "formula.crcl_cockcroft_gault"
-    formula = msg(code, age=age, weight_kg=weight_kg, weight=weight_rule, scr=scr_mg_dl)
+    formula = msg(
+        "formula.crcl_cockcroft_gault_female" if sex == "F" else "formula.crcl_cockcroft_gault",
+        age=age,
+        weight_kg=weight_kg,
+        weight=weight_rule,
+        scr=scr_mg_dl,
+    )
     return Calc("CrCl", value, "mL/min", formula)
 
 
