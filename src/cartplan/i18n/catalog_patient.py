@@ -17,6 +17,7 @@ PATIENT: dict[str, str] = {
         "{what}: {text} is outside the years cartplan plans in ({first}–{last})"
     ),
     # the profile and its dates (a birth date is never shown: it identifies the patient)
+    "patient.at": N_("{where}: {problem}"),
     "patient.creatinine_implausible": N_(
         "creatinine {value} {unit} is implausible (allowed 0.1–20 mg/dL, 8.8–1768 umol/L): "
         "check the value and its unit"

@@ -188,6 +188,7 @@ def patient_from(
         data["timezone"] = args.tz
     from pydantic import ValidationError
 
+    from cartplan.messages import msg
     from cartplan.patient.model import Patient, date_problems
 
     try:
@@ -199,8 +200,8 @@ def patient_from(
     problems = []
     if today is not None:  # the core names no flags: say where the plan's date came from
         problems = date_problems(patient, today, anchor, anchor_from="--start or --infusion")
-    if problems:
-        raise PatientError([f"{where}: {p}" for p in problems])
+    if problems:  # kept as messages: the CLI (or another edge) writes them
+        raise PatientError([msg("patient.at", where=where, problem=p) for p in problems])
     return patient
 
 
