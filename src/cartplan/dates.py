@@ -7,21 +7,25 @@ from calendar import monthrange
 from datetime import date
 
 from cartplan.errors import InputError
+from cartplan.messages import msg
 
 FIRST_YEAR, LAST_YEAR = 1900, 2199  # plans run a few years; this keeps date arithmetic in range
 
 
 def parse_date(text: str, what: str) -> date:
-    """A calendar date written YYYY-MM-DD; anything else is an InputError naming `what`."""
+    """A calendar date written YYYY-MM-DD; anything else is an InputError naming `what` (where
+    the caller read the date: a flag, a file and line)."""
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
-        raise InputError(f"{what}: '{text}' is not a date; write YYYY-MM-DD")
+        raise InputError(msg("date.not_a_date", what=what, text=text))
     try:
         day = date.fromisoformat(text.strip())
-    except ValueError as e:
-        raise InputError(f"{what}: '{text}' is not a real calendar date ({e})") from None
+    except ValueError as e:  # Python's words for what is wrong ("month must be in 1..12")
+        raise InputError(
+            msg("date.not_a_real_date", what=what, text=text, problem=str(e))
+        ) from None
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise InputError(
-            f"{what}: {text} is outside the years cartplan plans in ({FIRST_YEAR}–{LAST_YEAR})"
+            msg("date.outside_years", what=what, text=text, first=FIRST_YEAR, last=LAST_YEAR)
         )
     return day
 

@@ -11,7 +11,7 @@ Parameter values may be str, int, float, date, datetime, a Message, or a list/tu
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
 
@@ -28,6 +28,11 @@ class Message(NamedTuple):
 def msg(code: str, /, **params: Any) -> Message:
     """A message: `msg("parameter.unknown", name="x", protocol="lupus-flucy", known=[...])`."""
     return Message(code, params)
+
+
+def listed(items: Iterable[Any]) -> list[Any] | Message:
+    """Items for a message parameter; the word 'none' when there are none (known: none)."""
+    return list(items) or msg("list.none")
 
 
 Text = Message | str  # where edges (YAML parsing, pydantic errors) still hand over words

@@ -29,9 +29,9 @@ def test_an_unknown_parameter_in_chinese(run: Run) -> None:
 def test_message_dates_and_lists_follow_the_language() -> None:
     from datetime import date
 
-    m = msg("steps.cycle", steps=["a", "b", "c"])
-    assert render(m) == "steps caught in a dependency cycle (or waiting on one): a, b, c"
-    assert render(m, "zh-CN") == "以下步骤陷入依赖循环（或在等待循环中的步骤）：a、b、c"
+    m = msg("parameter.unknown", protocol="p", name="x", known=["a", "b", "c"])
+    assert render(m) == "protocol p has no parameter 'x' (known: a, b, c)"
+    assert render(m, "zh-CN") == "方案 p 没有参数“x”（已有参数：a、b、c）"
     from cartplan.i18n import day
 
     assert day(date(2025, 5, 1)) == "Thu 01 May 2025"

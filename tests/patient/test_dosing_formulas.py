@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from cartplan.i18n import render
 from cartplan.patient.dosing import (
     adjusted_weight,
     bsa,
@@ -50,8 +51,9 @@ def test_cockcroft_gault(age: int, w: float, scr: float, sex: str, crcl: float) 
 
 
 def test_formulas_show_their_inputs() -> None:
-    assert "√(170 cm × 70 kg / 3600)" in bsa(170, 70, "mosteller").formula
-    assert "(140 − 65) × 80.0 kg" in cockcroft_gault(65, 80, 1.5, "M", "actual").formula
+    # formulas are messages; their English rendering shows each input
+    assert "√(170 cm × 70 kg / 3600)" in render(bsa(170, 70, "mosteller").formula)
+    assert "(140 − 65) × 80.0 kg" in render(cockcroft_gault(65, 80, 1.5, "M", "actual").formula)
 
 
 @pytest.mark.parametrize(

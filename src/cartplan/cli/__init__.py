@@ -677,11 +677,18 @@ def schema_protocol() -> None:
 
 
 # The core names no command-line flags: for an error about a value a flag gave, the CLI says
-# which flag (message code -> prefix over the message's parameters).
+# which flag (message code -> prefix over the message's parameters) ...
 FLAG_OF = {
     "parameter.unknown": "--set {name}: ",
     "parameter.out_of_range": "--set ",
 }
+# ... and, where a flag is the way out, which one and how (code -> suffix).
+FIX_WITH = {
+    "dose.crcl_weight_needs_devine": ": use --crcl-weight actual",
+    "washout.unknown_drug": "; name its class as DRUG=CLASS, e.g. '{drug}=anti-cytokine-antibody' "
+    "(drug_class: in a patient file)",
+}
+FIX_WITH["washout.unknown_class"] = FIX_WITH["washout.unknown_drug"]
 
 
 def words(e: CartplanError, lang: str | None = None) -> str:
@@ -701,8 +708,9 @@ def words(e: CartplanError, lang: str | None = None) -> str:
     else:
         text = render(e.message, lang)
     message = e.message
-    if isinstance(message, Message) and (prefix := FLAG_OF.get(message.code)):
-        text = prefix.format(**message.params) + text
+    if isinstance(message, Message):
+        prefix, suffix = FLAG_OF.get(message.code, ""), FIX_WITH.get(message.code, "")
+        text = prefix.format(**message.params) + text + suffix.format(**message.params)
     return text
 
 

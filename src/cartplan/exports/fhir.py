@@ -297,7 +297,8 @@ def _dose_text(e: Event, dose: Dose, line: DoseLine | None) -> str:
         f"(total {line.total_mg:g} mg)"
     )
     if line.adjustment is not None:
-        text += f"; adjusted: {line.adjustment.reason} ({line.adjustment.rule})"
+        reason = event_facts.in_words(line.adjustment.reason)
+        text += f"; adjusted: {reason} ({line.adjustment.rule})"
     return text
 
 

@@ -28,10 +28,17 @@ def contract(plan: Plan, include_phi: bool = False) -> PlanJson:
     if plan.patient is not None and plan.dosing is not None:
         c = plan.dosing.cell_dose
         given["cell_dose"] = (
-            None if c is None else PlanCellDose(cells=c.cells, per_kg=c.per_kg, formula=c.formula)
+            None
+            if c is None
+            else PlanCellDose(cells=c.cells, per_kg=c.per_kg, formula=facts.in_words(c.formula))
         )
         given["calculations"] = [
-            Calculation(name=x.name, value=round(x.value, 3), unit=x.unit, formula=x.formula)
+            Calculation(
+                name=x.name,
+                value=round(x.value, 3),
+                unit=x.unit,
+                formula=facts.in_words(x.formula),
+            )
             for x in plan.dosing.calcs
         ]
     return PlanJson(
@@ -105,10 +112,14 @@ def regimen(e: Event, plan: Plan) -> list[RegimenEntry]:
                 "dose": line.dose,
                 "amount_mg": line.amount_mg,
                 "total_mg": line.total_mg,
-                "formula": line.formula,
+                "formula": facts.in_words(line.formula),
                 "adjustment": None
                 if adj is None
-                else Adjustment(rule=adj.rule, reason=adj.reason, references=list(adj.references)),
+                else Adjustment(
+                    rule=adj.rule,
+                    reason=facts.in_words(adj.reason),
+                    references=list(adj.references),
+                ),
             }
         out.append(
             RegimenEntry(

@@ -9,11 +9,19 @@ messages rendered too. `words(lang)` is the same catalogue for the views' own wo
 
 English is the source language: it needs no catalogue and loads nothing (start-up time is a
 feature). Babel, for dates and lists in other languages, loads only when one is asked for.
+
+Templates are str.format patterns. Besides Python's own format specs for numbers (`{crcl:.1f}`,
+`{dose:g}`, `{share:.0%}`) a template may ask for:
+- `{day:iso}`: a date as YYYY-MM-DD (what the user typed), instead of the ward's 'Thu 01 May 2025';
+- `{n:cells}`: a cell count as papers print it, 1.25x10^7.
+A spec given to a list applies to each of its items, which are joined with ", " (or, with
+`{steps:join= -> }`, with the separator after "join=").
 """
 
 from __future__ import annotations
 
 import functools
+import string
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -74,20 +82,31 @@ def render(message: Message | str, lang: str | None = None) -> str:
     template = TEMPLATES.get(message.code)
     if template is None:  # a code without words is a bug, but never a crash for the user
         return f"{message.code}: {dict(message.params)}"
-    values = {k: _value(v, lang) for k, v in message.params.items()}
-    return words(lang)(template).format(**values)
+    return _Formatter(lang).vformat(words(lang)(template), (), message.params)
 
 
-def _value(v: Any, lang: str | None) -> Any:
-    if isinstance(v, Message):
-        return render(v, lang)
-    if isinstance(v, datetime):
-        return v.isoformat()
-    if isinstance(v, date):
-        return day(v, lang)
-    if isinstance(v, list | tuple):
-        return join([str(_value(x, lang)) for x in v], lang)
-    return v
+class _Formatter(string.Formatter):
+    """str.format, with the parameters written the way the language writes them."""
+
+    def __init__(self, lang: str | None) -> None:
+        self.lang = lang
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if isinstance(value, Message):
+            return format(render(value, self.lang), format_spec)
+        if isinstance(value, list | tuple):
+            spec = format_spec
+            if spec.startswith("join="):  # {steps:join= -> }: another separator
+                sep = spec.removeprefix("join=")
+                return sep.join(self.format_field(x, "") for x in value)
+            return join([self.format_field(x, spec) for x in value], self.lang)
+        if isinstance(value, datetime):
+            return value.isoformat()
+        if isinstance(value, date):
+            return value.isoformat() if format_spec == "iso" else day(value, self.lang)
+        if format_spec == "cells":
+            return cells(value)
+        return format(value, format_spec)
 
 
 def join(items: list[str], lang: str | None = None) -> str:
@@ -182,3 +201,9 @@ def month_year(d: date, lang: str | None = None) -> str:
     if not is_english(lang) and lang in PATTERNS:
         return _babel(d, lang, "month_year")
     return f"{_FULL_MONTHS[d.month - 1]} {d.year}"
+
+
+def cells(n: float) -> str:
+    """A cell count as printed in papers: 1x10^6, 1.25x10^7."""
+    mantissa, exp = f"{n:.3e}".split("e")
+    return f"{float(mantissa):g}x10^{int(exp)}"

@@ -1,8 +1,9 @@
 """Patient-specific numbers: BSA, body weights, creatinine clearance, LD doses, cell dose, washout.
 
-Pure functions. Every computed value carries its formula with the inputs filled in, so that a
-pharmacist can check it by hand. Rules (renal bands, rounding, BSA cap, age substitutions) come
-from the protocol file; the washout intervals from the EBMT table in data/washout.yaml.
+Pure functions. Every computed value carries its formula with the inputs filled in (a Message:
+the edge writes it in words), so that a pharmacist can check it by hand. Rules (renal bands,
+rounding, BSA cap, age substitutions) come from the protocol file; the washout intervals from the
+EBMT table in data/washout.yaml.
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ from __future__ import annotations
 import math
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from cartplan.errors import ContraindicatedError, InputError
+from cartplan.messages import Message, Text, msg
 from cartplan.patient.model import Patient
 from cartplan.protocol.format import Dose, Protocol
 
@@ -26,12 +28,12 @@ class Calc(NamedTuple):
     name: str
     value: float
     unit: str
-    formula: str
+    formula: Message
 
 
 class Adjustment(NamedTuple):
-    rule: str
-    reason: str
+    rule: str  # the protocol's words for the rule (data)
+    reason: Message
     references: tuple[str, ...]
 
 
@@ -43,7 +45,7 @@ class DoseLine(NamedTuple):
     days: tuple[int, ...]
     amount_mg: float  # per administration day, as dispensed (rounded, capped)
     total_mg: float  # sum of the dispensed daily amounts
-    formula: str
+    formula: Message
     adjustment: Adjustment | None
     standby: bool = False
     note: str = ""
@@ -52,7 +54,12 @@ class DoseLine(NamedTuple):
 class CellDose(NamedTuple):
     cells: float
     per_kg: float | None
-    formula: str
+    formula: Message
+
+
+# Messages the scheduler passes on into the plan's warnings. Any, not Message, only while
+# schedule/ (being converted on its own branch) still annotates its warnings as str.
+PlanWarning = Any
 
 
 class Dosing(NamedTuple):
@@ -63,17 +70,11 @@ class Dosing(NamedTuple):
     age: int | None
     doses: tuple[DoseLine, ...]
     cell_dose: CellDose | None
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[PlanWarning, ...] = ()
 
 
 ADULT_AGE = 18  # Cockcroft-Gault and Devine are adult formulas
 DEVINE_MIN_CM = 152.4  # Devine IBW is defined from 60 inches
-
-
-def cells(n: float) -> str:
-    """A cell count as printed in papers: 1x10^6, 1.25x10^7."""
-    mantissa, exp = f"{n:.3e}".split("e")
-    return f"{float(mantissa):g}x10^{int(exp)}"
 
 
 def round_half_up(value: float, step: float) -> float:
@@ -85,10 +86,10 @@ def round_half_up(value: float, step: float) -> float:
 def bsa(height_cm: float, weight_kg: float, formula: str) -> Calc:
     if formula == "dubois":
         value = 0.007184 * height_cm**0.725 * weight_kg**0.425
-        text = f"0.007184 × {height_cm:g}^0.725 × {weight_kg:g}^0.425 (DuBois)"
+        text = msg("formula.bsa_dubois", height_cm=height_cm, weight_kg=weight_kg)
     else:
         value = math.sqrt(height_cm * weight_kg / 3600)
-        text = f"√({height_cm:g} cm × {weight_kg:g} kg / 3600) (Mosteller)"
+        text = msg("formula.bsa_mosteller", height_cm=height_cm, weight_kg=weight_kg)
     return Calc("BSA", value, "m²", text)
 
 
@@ -97,33 +98,34 @@ def ideal_weight(sex: str, height_cm: float) -> Calc:
     inches = height_cm / CM_PER_INCH
     value = base + 2.3 * (inches - 60)
     return Calc(
-        "IBW", value, "kg", f"{base:g} + 2.3 × ({height_cm:g} cm / 2.54 − 60 in) (Devine, {sex})"
+        "IBW", value, "kg", msg("formula.ibw_devine", base=base, height_cm=height_cm, sex=sex)
     )
 
 
 def adjusted_weight(ibw: float, weight_kg: float) -> Calc:
     value = ibw + 0.4 * (weight_kg - ibw)
-    return Calc("AdjBW", value, "kg", f"{ibw:.1f} + 0.4 × ({weight_kg:g} − {ibw:.1f})")
+    return Calc("AdjBW", value, "kg", msg("formula.adjbw", ibw=ibw, weight_kg=weight_kg))
 
 
 def cockcroft_gault(
-    age: int, weight_kg: float, scr_mg_dl: float, sex: str, weight_rule: str
+    age: int, weight_kg: float, scr_mg_dl: float, sex: str, weight_rule: Text
 ) -> Calc:
+    """Creatinine clearance; `weight_rule` says which weight (a Message from _crcl_weight)."""
     factor = 0.85 if sex == "F" else 1.0
     value = (140 - age) * weight_kg / (72 * scr_mg_dl) * factor
-    female = " × 0.85 (female)" if sex == "F" else ""
-    return Calc(
-        "CrCl",
-        value,
-        "mL/min",
-        f"(140 − {age}) × {weight_kg:.1f} kg ({weight_rule}) / (72 × "
-        f"{scr_mg_dl:.2f} mg/dL){female} (Cockcroft–Gault)",
+    formula = msg(
+        "formula.crcl_cockcroft_gault_female" if sex == "F" else "formula.crcl_cockcroft_gault",
+        age=age,
+        weight_kg=weight_kg,
+        weight=weight_rule,
+        scr=scr_mg_dl,
     )
+    return Calc("CrCl", value, "mL/min", formula)
 
 
-def _need(value: object, field: str, why: str) -> None:
+def _need(value: object, problem: Message) -> None:
     if value is None:
-        raise InputError(f"patient: {field} is required {why}")
+        raise InputError(problem)
 
 
 def patient_numbers(protocol: Protocol, patient: Patient, on: date) -> Dosing:
@@ -132,11 +134,11 @@ def patient_numbers(protocol: Protocol, patient: Patient, on: date) -> Dosing:
     doses = [(s.id, d) for s in protocol.steps for d in s.regimen]
     age = patient.age_on(on)
     calcs: list[Calc] = []
-    warnings: list[str] = []
+    warnings: list[Message] = []
     bsa_m2 = None
     if any(d.unit == "mg/m2" for _, d in doses):
-        _need(patient.height_cm, "height_cm", "for mg/m2 doses")
-        _need(patient.weight_kg, "weight_kg", "for mg/m2 doses")
+        _need(patient.height_cm, msg("dose.height_required_for_bsa"))
+        _need(patient.weight_kg, msg("dose.weight_required_for_bsa"))
         assert patient.height_cm is not None and patient.weight_kg is not None  # noqa: S101
         b = bsa(patient.height_cm, patient.weight_kg, settings.bsa_formula)
         calcs.append(b)
@@ -147,7 +149,7 @@ def patient_numbers(protocol: Protocol, patient: Patient, on: date) -> Dosing:
                     "BSA used",
                     settings.bsa_cap_m2,
                     "m²",
-                    f"capped at {settings.bsa_cap_m2:g} m² by the protocol",
+                    msg("formula.bsa_capped", cap=settings.bsa_cap_m2),
                 )
             )
             bsa_m2 = settings.bsa_cap_m2
@@ -157,11 +159,8 @@ def patient_numbers(protocol: Protocol, patient: Patient, on: date) -> Dosing:
     needed = any(not b.warn for d in renal for b in d.renal)  # a warning alone never blocks
     crcl = _clearance(protocol, patient, age, calcs, needed=needed, weights=weights)
     if crcl is not None and renal and age is not None and age < ADULT_AGE:
-        warnings.append(
-            f"{', '.join(sorted({d.agent for d in renal}))}: the renal bands are adult data "
-            "(Fludara label: safety in children not established); the child's bedside Schwartz "
-            "eGFR is compared with them — the physician decides"
-        )
+        agents = sorted({d.agent for d in renal})
+        warnings.append(msg("dose.renal_bands_adult_data", agents=agents))
     renal_name = "eGFR" if age is not None and age < ADULT_AGE else "CrCl"
     lines = []
     for sid, d in doses:
@@ -194,13 +193,10 @@ def _body_weights(patient: Patient, age: int | None) -> list[Calc]:
 def schwartz(height_cm: float, scr_mg_dl: float, age: int) -> Calc:
     """Bedside Schwartz eGFR, the paediatric standard (Cockcroft-Gault is an adult formula)."""
     value = 0.413 * height_cm / scr_mg_dl
-    return Calc(
-        "eGFR",
-        value,
-        "mL/min/1.73 m²",
-        f"0.413 × {height_cm:g} cm / {scr_mg_dl:.2f} mg/dL (bedside Schwartz, age {age} < "
-        f"{ADULT_AGE})",
+    formula = msg(
+        "formula.egfr_schwartz", height_cm=height_cm, scr=scr_mg_dl, age=age, adult=ADULT_AGE
     )
+    return Calc("eGFR", value, "mL/min/1.73 m²", formula)
 
 
 def _clearance(
@@ -212,28 +208,24 @@ def _clearance(
     weights: list[Calc],
 ) -> float | None:
     if patient.crcl_ml_min is not None:
-        calcs.append(Calc("CrCl", patient.crcl_ml_min, "mL/min", "measured (given)"))
+        calcs.append(Calc("CrCl", patient.crcl_ml_min, "mL/min", msg("formula.crcl_measured")))
         return patient.crcl_ml_min
     if patient.creatinine is None:
         if needed:
-            raise InputError(
-                "patient: creatinine (value and unit) or crcl_ml_min is required: "
-                "the protocol adjusts a dose to kidney function"
-            )
+            raise InputError(msg("dose.kidney_function_required"))
         return None
     c = patient.creatinine
     scr = c.value if c.unit == "mg/dL" else c.value * MG_DL_PER_UMOL_L
-    _need(age, "age (or birth_date)", "for kidney function")
+    _need(age, msg("dose.age_required_for_kidney_function"))
     assert age is not None  # noqa: S101
     if age < ADULT_AGE:
-        _need(patient.height_cm, "height_cm", "for the bedside Schwartz eGFR (a child)")
+        _need(patient.height_cm, msg("dose.height_required_for_schwartz"))
         assert patient.height_cm is not None  # noqa: S101
         egfr = schwartz(patient.height_cm, scr, age)
         calcs.append(egfr)
         return egfr.value
-    why = "for Cockcroft–Gault"
-    _need(patient.sex, "sex", why)
-    _need(patient.weight_kg, "weight_kg", why)
+    _need(patient.sex, msg("dose.sex_required_for_cockcroft_gault"))
+    _need(patient.weight_kg, msg("dose.weight_required_for_cockcroft_gault"))
     assert patient.sex is not None and patient.weight_kg is not None  # noqa: S101
     weight, label = _crcl_weight(protocol, patient.weight_kg, patient.height_cm, weights)
     cg = cockcroft_gault(age, weight, scr, patient.sex, label)
@@ -243,39 +235,33 @@ def _clearance(
 
 def _crcl_weight(
     protocol: Protocol, actual: float, height_cm: float | None, weights: list[Calc]
-) -> tuple[float, str]:
-    """The Cockcroft-Gault weight and the words saying which one and why."""
+) -> tuple[float, Message]:
+    """The Cockcroft-Gault weight and the message saying which one and why."""
     rule = protocol.dosing.crcl_weight
     ratio = protocol.dosing.obese_ratio
     if rule == "actual":
-        return actual, "actual weight"
+        return actual, msg("crcl_weight.actual")
     if not weights:
         if rule == "auto":
-            why = (
-                "no ideal weight: sex or height unknown"
-                if height_cm is None
-                else f"no ideal weight below {DEVINE_MIN_CM:g} cm (Devine)"
-            )
-            return actual, f"actual weight; {why}"
-        _need(height_cm, "height_cm", f"for the {rule} weight in Cockcroft–Gault")
-        raise InputError(
-            f"patient: the {rule} weight needs Devine's ideal weight, which is defined from "
-            f"{DEVINE_MIN_CM:g} cm: use --crcl-weight actual"
-        )
+            if height_cm is None:
+                return actual, msg("crcl_weight.no_ideal")
+            return actual, msg("crcl_weight.no_ideal_below", min_cm=DEVINE_MIN_CM)
+        _need(height_cm, msg("dose.height_required_for_crcl_weight", rule=rule))
+        # the CLI adds how to choose another weight (--crcl-weight)
+        raise InputError(msg("dose.crcl_weight_needs_devine", rule=rule, min_cm=DEVINE_MIN_CM))
     ibw, adj = weights
     if rule == "ideal":
-        return ibw.value, "ideal weight"
+        return ibw.value, msg("crcl_weight.ideal")
     if rule == "adjusted":
-        return adj.value, "adjusted weight"
+        return adj.value, msg("crcl_weight.adjusted")
     share = actual / ibw.value
     if share > ratio:
-        return adj.value, (
-            f"adjusted weight: actual {actual:g} kg is {share:.0%} of ideal {ibw.value:.1f} kg, "
-            f"above {ratio:.0%}"
+        return adj.value, msg(
+            "crcl_weight.obese", actual=actual, share=share, ideal=ibw.value, ratio=ratio
         )
     if share < 1:
-        return actual, f"actual weight: below ideal {ibw.value:.1f} kg"
-    return actual, f"actual weight: {share:.0%} of ideal {ibw.value:.1f} kg"
+        return actual, msg("crcl_weight.below_ideal", ideal=ibw.value)
+    return actual, msg("crcl_weight.share_of_ideal", share=share, ideal=ibw.value)
 
 
 def _dose_line(
@@ -285,15 +271,15 @@ def _dose_line(
     weight: float | None,
     crcl: float | None,
     renal_name: str = "CrCl",
-) -> tuple[DoseLine, str | None]:
+) -> tuple[DoseLine, Message | None]:
     dose, adjustment, warning = d.dose, None, None
     if weight is not None:
         for wb in d.weight:
             if weight < wb.below_kg:
+                below = msg("adjust.weight_below", weight_kg=weight, below_kg=wb.below_kg)
                 adjustment = Adjustment(
                     wb.rule,
-                    f"weight {weight:g} kg is below {wb.below_kg:g} kg: {d.dose:g} → "
-                    f"{wb.dose:g} {d.unit}",
+                    _changed(below, d.dose, wb.dose, d.unit),
                     tuple(wb.references),
                 )
                 dose = wb.dose
@@ -305,42 +291,68 @@ def _dose_line(
         high = band.crcl_below if band.crcl_below is not None else math.inf
         if not low <= crcl < high:
             continue
-        reason = (
-            f"{renal_name} {crcl:.1f} mL/min is in the band {_band(band.crcl_min, band.crcl_below)}"
+        reason = msg(
+            "adjust.renal_band",
+            measure=renal_name,
+            value=crcl,
+            band=_band(band.crcl_min, band.crcl_below),
         )
-        refs = f" [{', '.join(band.references)}]" if band.references else ""
+        # optional parts of a message are messages too, or "" when absent
+        cited = msg("band.cited", references=band.references) if band.references else ""
         if band.stop:
             raise ContraindicatedError(
-                f"{d.agent}: do not give — {reason}; rule: {band.rule}{refs}"
+                msg(
+                    "dose.contraindicated",
+                    agent=d.agent,
+                    reason=reason,
+                    rule=band.rule,
+                    cited=cited,
+                )
             )
         if band.warn:
-            flag = f" (assumption: {band.assumption})" if band.assumption else ""
-            warning = f"{d.agent}: {reason}; {band.rule}{refs}{flag}"
+            assumption = (
+                msg("band.assumption", assumption=band.assumption) if band.assumption else ""
+            )
+            warning = msg(
+                "dose.renal_warning",
+                agent=d.agent,
+                reason=reason,
+                rule=band.rule,
+                cited=cited,
+                assumption=assumption,
+            )
             break
         dose = band.dose if band.dose is not None else d.dose * (band.factor or 1)
         adjustment = Adjustment(
-            band.rule, f"{reason}: {d.dose:g} → {dose:g} {d.unit}", tuple(band.references)
+            band.rule, _changed(reason, d.dose, dose, d.unit), tuple(band.references)
         )
         break
     if d.unit == "mg/m2":
         assert bsa_m2 is not None  # noqa: S101
-        per_day, formula = dose * bsa_m2, f"{dose:g} mg/m² × {bsa_m2:.3f} m²"
+        per_day, base = dose * bsa_m2, msg("formula.dose_per_m2", dose=dose, bsa=bsa_m2)
     elif d.unit == "mg/kg":
         if weight is None:
-            raise InputError(f"patient: weight_kg is required for {d.agent} in mg/kg")
-        per_day, formula = dose * weight, f"{dose:g} mg/kg × {weight:g} kg"
+            raise InputError(msg("dose.weight_required", agent=d.agent))
+        per_day, base = dose * weight, msg("formula.dose_per_kg", dose=dose, weight_kg=weight)
     else:
-        per_day, formula = dose, f"{dose:g} mg flat"
-    formula += f" = {per_day:.2f} mg"
+        per_day, base = dose, msg("formula.dose_flat", dose=dose)
+    computed = per_day
+    cap: Text = ""  # "" stands for an optional part of a message that is absent
     if d.max_mg is not None and per_day > d.max_mg:
         per_day = d.max_mg
-        formula += f", capped at {d.max_mg:g} mg"
+        cap = msg("formula.dose_capped", max_mg=d.max_mg)
     n = len(d.days)
     amount = round_half_up(per_day, d.round_mg)
     total = round_half_up(amount * n, d.round_mg)  # what pharmacy dispenses, day by day
-    formula += f" → {amount:g} mg (rounded to {d.round_mg:g} mg)"
-    if n > 1:
-        formula += f"; × {n} days = {total:g} mg"
+    formula = msg(
+        "formula.dose",
+        base=base,
+        per_day=computed,
+        cap=cap,
+        amount=amount,
+        round_mg=d.round_mg,
+        course=msg("formula.course", days=n, total=total) if n > 1 else "",
+    )
     line = DoseLine(
         step,
         d.agent,
@@ -357,12 +369,16 @@ def _dose_line(
     return line, warning
 
 
-def _band(low: float | None, high: float | None) -> str:
+def _changed(reason: Message, dose: float, new_dose: float, unit: str) -> Message:
+    return msg("adjust.dose_changed", reason=reason, dose=dose, new_dose=new_dose, unit=unit)
+
+
+def _band(low: float | None, high: float | None) -> Message:
     if low is None:
-        return f"< {high:g}"
+        return msg("band.below", high=high)
     if high is None:
-        return f">= {low:g}"
-    return f"{low:g}–<{high:g}"
+        return msg("band.from", low=low)
+    return msg("band.between", low=low, high=high)
 
 
 def _cell_dose(protocol: Protocol, patient: Patient) -> CellDose | None:
@@ -370,8 +386,9 @@ def _cell_dose(protocol: Protocol, patient: Patient) -> CellDose | None:
     if c is None:
         return None
     if c.per_kg is not None:
-        _need(patient.weight_kg, "weight_kg", "for a per-kg cell dose")
+        _need(patient.weight_kg, msg("dose.weight_required_for_cells"))
         assert patient.weight_kg is not None  # noqa: S101
         total = c.per_kg * patient.weight_kg
-        return CellDose(total, c.per_kg, f"{cells(c.per_kg)} cells/kg × {patient.weight_kg:g} kg")
-    return CellDose(c.flat or 0, None, "flat dose")
+        formula = msg("formula.cells_per_kg", per_kg=c.per_kg, weight_kg=patient.weight_kg)
+        return CellDose(total, c.per_kg, formula)
+    return CellDose(c.flat or 0, None, msg("formula.cells_flat"))

@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 
+from cartplan.messages import Message, msg
 from cartplan.protocol.format import Model
 
 # Units as labs print them, folded: any case, µ (micro sign) or μ (Greek mu) for u.
@@ -103,11 +104,8 @@ class Patient(Model):
         c = self.creatinine
         if c is not None:
             mg = c.value if c.unit == "mg/dL" else c.value / 88.4
-            if not 0.1 <= mg <= 20:
-                raise ValueError(
-                    f"creatinine {c.value} {c.unit} is implausible (allowed 0.1–20 mg/dL, "
-                    "8.8–1768 umol/L): check the value and its unit"
-                )
+            if not 0.1 <= mg <= 20:  # pydantic keeps the message; str() of it is the English
+                raise ValueError(msg("patient.creatinine_implausible", value=c.value, unit=c.unit))
         return self
 
     def facts(self) -> frozenset[str]:
@@ -128,39 +126,58 @@ PHI_FIELDS = ("phi", "birth_date")  # top-level keys whose values are never show
 MAX_AGE = 120
 
 
-def date_problems(patient: Patient, today: date, anchor: date | None = None) -> list[str]:
+def date_problems(
+    patient: Patient, today: date, anchor: date | None, *, anchor_from: str
+) -> list[Message]:
     """Dates that cannot be right on `today` for a plan starting (or infused) on `anchor`.
 
     A birth date in the future or more than 120 years back, an age that the birth date does not
     give, a birth after the plan's anchor, a medication's last dose after both today and the
     anchor (a planned last dose before the washout starts is fine). The birth date itself is
-    never shown: it identifies the patient.
+    never shown: it identifies the patient. `anchor_from` says where the caller took the
+    anchor from (the CLI: its flags), for the reader to know which date to correct.
     """
-    out: list[str] = []
+    out: list[Message] = []
     phi_born = patient.phi.birth_date if patient.phi is not None else None
     born = patient.birth_date or phi_born
     field = "birth_date" if patient.birth_date is not None else "phi.birth_date"
     if patient.birth_date is not None and phi_born is not None and patient.birth_date != phi_born:
-        out.append("birth_date and phi.birth_date differ (values not shown); give one")
+        out.append(msg("patient.birth_dates_differ"))
     if born is not None:
         years = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
         if born > today:
-            out.append(f"{field}: after today ({today}); a birth date cannot be in the future")
+            out.append(msg("patient.born_after_today", field=field, today=today))
         elif years > MAX_AGE:
-            out.append(f"{field}: more than {MAX_AGE} years before today ({today})")
+            out.append(msg("patient.born_too_long_ago", field=field, years=MAX_AGE, today=today))
         elif patient.age is not None and patient.age not in (years, years + 1):
-            out.append(
-                f"age: {patient.age} does not agree with {field} (value not shown) on {today}; "
-                "correct one of them or give only the birth date"
-            )
+            out.append(msg("patient.age_disagrees", age=patient.age, field=field, today=today))
         elif anchor is not None and born > anchor:
-            out.append(f"{field}: after the plan's date ({anchor}, --start or --infusion)")
+            out.append(
+                msg(
+                    "patient.born_after_plan_date",
+                    field=field,
+                    anchor=anchor,
+                    anchor_from=anchor_from,
+                )
+            )
     limit = max(today, anchor) if anchor is not None else today
     for m in patient.medications:
-        if m.last_dose > limit:
+        if m.last_dose <= limit:
+            continue
+        if anchor is None:
             out.append(
-                f"medications[{m.drug}].last_dose: {m.last_dose} is after today ({today})"
-                + (f" and after the plan's date ({anchor})" if anchor is not None else "")
-                + "; give the date of the last dose given or planned before the washout"
+                msg(
+                    "patient.last_dose_after_today", drug=m.drug, last_dose=m.last_dose, today=today
+                )
+            )
+        else:
+            out.append(
+                msg(
+                    "patient.last_dose_after_plan_date",
+                    drug=m.drug,
+                    last_dose=m.last_dose,
+                    today=today,
+                    anchor=anchor,
+                )
             )
     return out

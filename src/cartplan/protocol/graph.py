@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from cartplan.errors import InputError, ProtocolError
-from cartplan.messages import msg
+from cartplan.messages import listed, msg
 from cartplan.protocol.format import Protocol, Value
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ def bind_parameters(protocol: Protocol, overrides: Mapping[str, int]) -> dict[st
     values = {p.name: p.default for p in protocol.parameters}
     for name, value in overrides.items():
         if name not in values:
-            known = sorted(values) or ["none"]
+            known = listed(sorted(values))
             raise InputError(msg("parameter.unknown", protocol=protocol.id, name=name, known=known))
         p = protocol.parameter(name)
         if not p.min <= value <= p.max:
@@ -109,5 +109,5 @@ def dependency_order(protocol: Protocol) -> list[Node]:
                 heapq.heappush(ready, (key(u), u))
     if len(order) < len(deps):
         stuck = sorted({n[0] for n, k in waiting.items() if k > 0}, key=index.__getitem__)
-        raise ProtocolError([msg("steps.cycle", steps=" -> ".join(stuck))])
+        raise ProtocolError([msg("steps.cycle", steps=stuck)])
     return order

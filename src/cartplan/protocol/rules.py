@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from cartplan.errors import ProtocolError
-from cartplan.messages import Text
+from cartplan.messages import Message, Text, listed, msg
 from cartplan.protocol.format import ForWhom, Protocol, Rule, Stage, Step, Value
 from cartplan.protocol.graph import DAY0, Node, dependency_order, resolve
 
@@ -49,15 +49,13 @@ def validate(p: Protocol) -> list[Text]:
     return problems
 
 
-def _duplicates(kind: str, ids: Iterable[str]) -> list[str]:
+def _duplicates(kind: str, ids: Iterable[str]) -> list[Message]:
     return [
-        f"{kind}: id '{i}' is used {n} times; ids must be unique"
-        for i, n in Counter(ids).items()
-        if n > 1
+        msg("ids.duplicate", where=kind, id=i, times=n) for i, n in Counter(ids).items() if n > 1
     ]
 
 
-def _unique_ids(p: Protocol) -> list[str]:
+def _unique_ids(p: Protocol) -> list[Message]:
     return (
         _duplicates("steps", (s.id for s in p.steps))
         + _duplicates("teams", (t.id for t in p.teams))
@@ -78,21 +76,18 @@ def _values(step: Step) -> list[tuple[str, Value | None]]:
     ]
 
 
-def _param_ref_problem(p: Protocol, where: str, value: Value | None) -> str | None:
+def _param_ref_problem(p: Protocol, where: str, value: Value | None) -> Message | None:
     if not isinstance(value, str):
         return None
     name, _, bound = value.partition(".")
     names = [x.name for x in p.parameters]
     if name not in names or bound not in ("", "min", "max"):
-        return (
-            f"{where}: '{value}' is neither a number nor a parameter "
-            f"(known: {', '.join(names) or 'none'}; NAME, NAME.min or NAME.max)"
-        )
+        return msg("value.not_a_parameter", where=where, value=value, known=listed(names))
     return None
 
 
-def _references(p: Protocol) -> list[str]:
-    out: list[str] = []
+def _references(p: Protocol) -> list[Message]:
+    out: list[Message] = []
     steps = [s.id for s in p.steps]
     known_steps = set(steps)
     teams = {t.id for t in p.teams}
@@ -100,7 +95,7 @@ def _references(p: Protocol) -> list[str]:
 
     def cite(where: str, ids: list[str]) -> None:
         out.extend(
-            f"{where}.references: unknown reference '{r}' (known: {', '.join(sorted(refs))})"
+            msg("reference.unknown", where=where, ref=r, known=sorted(refs))
             for r in ids
             if r not in refs
         )
@@ -108,23 +103,29 @@ def _references(p: Protocol) -> list[str]:
     def step_ref(where: str, sid: str, allow_day0: bool = False) -> None:
         if sid in known_steps or (allow_day0 and sid == DAY0):
             return
-        extra = ", day0" if allow_day0 else ""
-        out.append(f"{where}: unknown step '{sid}' (known: {', '.join(steps)}{extra})")
+        known = [*steps, DAY0] if allow_day0 else steps
+        out.append(msg("step.unknown", where=where, step=sid, known=known))
 
     for r in p.references:
         where = f"references[{r.id}]"
-        if r.kind in ("article", "guideline") and not (r.pmid or r.doi or r.pmcid):
-            out.append(f"{where}: an {r.kind} needs a pmid, a doi or a pmcid")
-        if r.kind in ("label", "regulatory") and not r.url:
-            out.append(f"{where}: a {r.kind} needs its official url")
+        if not (r.pmid or r.doi or r.pmcid):
+            if r.kind == "article":
+                out.append(msg("reference.article_needs_id", where=where))
+            elif r.kind == "guideline":
+                out.append(msg("reference.guideline_needs_id", where=where))
+        if not r.url:
+            if r.kind == "label":
+                out.append(msg("reference.label_needs_url", where=where))
+            elif r.kind == "regulatory":
+                out.append(msg("reference.regulatory_needs_url", where=where))
         if r.pmid is not None and not _PMID.match(r.pmid):
-            out.append(f"{where}.pmid: '{r.pmid}' is not a PubMed id (1–8 digits)")
+            out.append(msg("reference.bad_pmid", where=where, value=r.pmid))
         if r.doi is not None and not _DOI.match(r.doi):
-            out.append(f"{where}.doi: '{r.doi}' is not a DOI (10.NNNN/suffix)")
+            out.append(msg("reference.bad_doi", where=where, value=r.doi))
         if r.pmcid is not None and not _PMCID.match(r.pmcid):
-            out.append(f"{where}.pmcid: '{r.pmcid}' is not a PubMed Central id (PMC + digits)")
+            out.append(msg("reference.bad_pmcid", where=where, value=r.pmcid))
         if r.url is not None and not _URL.match(r.url):
-            out.append(f"{where}.url: '{r.url}' is not an https URL")
+            out.append(msg("reference.bad_url", where=where, value=r.url))
     for x in p.parameters:
         cite(f"parameters[{x.name}]", x.references)
     cite("dosing", p.dosing.references)
@@ -139,7 +140,7 @@ def _references(p: Protocol) -> list[str]:
     for s in p.steps:
         where = f"steps[{s.id}]"
         out.extend(
-            f"{where}.teams: team '{t}' is not declared (declared: {', '.join(sorted(teams))})"
+            msg("team.undeclared", where=where, team=t, declared=sorted(teams))
             for t in s.teams
             if t not in teams
         )
@@ -166,25 +167,25 @@ def _references(p: Protocol) -> list[str]:
     return out
 
 
-def _anchors(p: Protocol) -> list[str]:
-    out: list[str] = []
-    day0 = [s for s in p.steps if s.day0]
-    if len(day0) != 1:
-        out.append(
-            f"steps: exactly one step must be the D0 anchor (day0: true); found {len(day0)}"
-            + (f" ({', '.join(s.id for s in day0)})" if day0 else "")
-        )
-    for s in day0:
+def _anchors(p: Protocol) -> list[Message]:
+    out: list[Message] = []
+    day0 = [s.id for s in p.steps if s.day0]
+    if not day0:
+        out.append(msg("steps.no_day0"))
+    elif len(day0) > 1:
+        out.append(msg("steps.several_day0", found=len(day0), steps=day0))
+    for s in p.steps:
+        if not s.day0:
+            continue
         if s.stage is not Stage.infusion:
-            out.append(f"steps[{s.id}].stage: the D0 anchor must be an infusion, not {s.stage}")
+            out.append(msg("day0.not_infusion", where=f"steps[{s.id}]", stage=s.stage.value))
         if s.placement.after == DAY0:
-            out.append(f"steps[{s.id}].placement.after: the D0 anchor cannot be placed after day0")
-    starts = [s for s in p.steps if s.placement.after is None]
-    if len(starts) != 1:
-        out.append(
-            "steps: exactly one step must start the plan (no placement.after); found "
-            f"{len(starts)}" + (f" ({', '.join(s.id for s in starts)})" if starts else "")
-        )
+            out.append(msg("day0.after_day0", where=f"steps[{s.id}]"))
+    starts = [s.id for s in p.steps if s.placement.after is None]
+    if not starts:
+        out.append(msg("steps.no_start"))
+    elif len(starts) > 1:
+        out.append(msg("steps.several_starts", found=len(starts), steps=starts))
     for s in p.steps:
         given = [
             f
@@ -195,33 +196,38 @@ def _anchors(p: Protocol) -> list[str]:
             )
             if v is not None
         ]
+        where = f"steps[{s.id}]"
         if len(given) > 1:
-            out.append(
-                f"steps[{s.id}]: give at most one of duration, end_day, ends_before "
-                f"(got {', '.join(given)})"
-            )
+            out.append(msg("step.several_ends", where=where, given=given))
         if s.stage is Stage.monitoring and not s.watch:
-            out.append(f"steps[{s.id}].watch: a monitoring step must say what it watches")
+            out.append(msg("step.monitoring_without_watch", where=where))
         if s.stage is Stage.lymphodepletion and not s.regimen:
-            out.append(f"steps[{s.id}].regimen: a lymphodepletion step must list its drugs")
+            out.append(msg("step.lymphodepletion_without_drugs", where=where))
     return out
 
 
-def _parameters(p: Protocol) -> list[str]:
+def _parameters(p: Protocol) -> list[Message]:
     out = []
     for x in p.parameters:
+        where = f"parameters[{x.name}]"
         if x.min > x.max:
-            out.append(f"parameters[{x.name}]: min {x.min} is above max {x.max}")
+            out.append(msg("bounds.min_above_max", where=where, min=x.min, max=x.max))
         elif not x.min <= x.default <= x.max:
             out.append(
-                f"parameters[{x.name}].default: {x.default} is outside its range {x.min}–{x.max}"
+                msg(
+                    "parameter.default_outside_range",
+                    where=where,
+                    default=x.default,
+                    min=x.min,
+                    max=x.max,
+                )
             )
     return out
 
 
-def _windows(p: Protocol) -> list[str]:
+def _windows(p: Protocol) -> list[Message]:
     """Windows and durations must be non-negative for every value a plan may set."""
-    out: list[str] = []
+    out: list[Message] = []
     defaults = {x.name: x.default for x in p.parameters}
 
     def settings(*values: Value | None) -> list[dict[str, int]]:
@@ -240,31 +246,26 @@ def _windows(p: Protocol) -> list[str]:
         pl = s.placement
         for field, value in (("early", pl.early), ("late", pl.late)):
             if (w := worst(value)) < 0:
-                out.append(f"{where}.placement.{field}: window is {w} days; must be 0 or more")
-        if pl.rule is Rule.nearest and "early" not in pl.model_fields_set:
-            out.append(
-                f"{where}.placement: rule 'nearest' needs both early and late (early missing)"
-            )
-        if pl.rule is Rule.nearest and "late" not in pl.model_fields_set:
-            out.append(
-                f"{where}.placement: rule 'nearest' needs both early and late (late missing)"
-            )
+                out.append(msg("window.negative", where=f"{where}.placement.{field}", days=w))
+        for edge in ("early", "late"):
+            if pl.rule is Rule.nearest and edge not in pl.model_fields_set:
+                out.append(msg("placement.nearest_needs_both", where=where, missing=edge))
         if s.duration is not None and (w := worst(s.duration)) < 1:
-            out.append(f"{where}.duration: {w} days; a step lasts at least 1 day")
+            out.append(msg("step.too_short", where=where, days=w))
     for c in p.constraints:
         where = f"constraints[{c.id}]"
         if c.min is None and c.max is None:
-            out.append(f"{where}: give min, max or both")
+            out.append(msg("constraint.no_bounds", where=where))
         elif c.min is not None and c.max is not None:
             for vals in settings(c.min, c.max):
                 lo, hi = resolve(p, vals, c.min), resolve(p, vals, c.max)
                 if lo > hi:
-                    out.append(f"{where}: min {lo} is above max {hi}")
+                    out.append(msg("bounds.min_above_max", where=where, min=lo, max=hi))
                     break
     return out
 
 
-def _regimens(p: Protocol) -> list[str]:
+def _regimens(p: Protocol) -> list[Message]:
     """Dose days must fall on the days of their own step (for steps fixed relative to D0)."""
     out = []
     defaults = {x.name: x.default for x in p.parameters}
@@ -277,44 +278,50 @@ def _regimens(p: Protocol) -> list[str]:
         else:
             last = first + (resolve(p, defaults, s.duration) if s.duration is not None else 1) - 1
         for i, d in enumerate(s.regimen):
+            where = f"steps[{s.id}].regimen[{i}]"
             outside = [day for day in d.days if not first <= day <= last]
             if outside:
                 out.append(
-                    f"steps[{s.id}].regimen[{i}].days: {d.agent} on day(s) "
-                    f"{', '.join(map(str, outside))} outside the step's days {first}..{last}"
+                    msg(
+                        "regimen.day_outside_step",
+                        where=where,
+                        agent=d.agent,
+                        days=outside,
+                        first=first,
+                        last=last,
+                    )
                 )
             if len(set(d.days)) != len(d.days):
-                out.append(f"steps[{s.id}].regimen[{i}].days: a day is listed twice")
+                out.append(msg("regimen.day_twice", where=where))
     return out
 
 
-def _conditional_steps(p: Protocol) -> list[str]:
+def _conditional_steps(p: Protocol) -> list[Message]:
     """A step planned only for some patients must not anchor or constrain any other step."""
-    out = []
+    out: list[Message] = []
     conditional = {s.id for s in p.steps if s.only_if or s.min_age is not None}
     for s in p.steps:
-        for fact in s.only_if:
-            if not FACT.match(fact):
-                out.append(
-                    f"steps[{s.id}].only_if: '{fact}' is not a fact "
-                    "(cns-involvement, prior:<drug class>)"
-                )
+        where = f"steps[{s.id}]"
+        out.extend(
+            msg("condition.not_a_fact", where=where, fact=fact)
+            for fact in s.only_if
+            if not FACT.match(fact)
+        )
         if s.only_if and s.day0:
-            out.append(f"steps[{s.id}].only_if: the D0 anchor cannot be conditional")
+            out.append(msg("day0.conditional", where=where))
         for field, ref in (("placement.after", s.placement.after), ("ends_before", s.ends_before)):
             if ref in conditional:
-                out.append(
-                    f"steps[{s.id}].{field}: '{ref}' is conditional (only_if, min_age) and "
-                    "cannot anchor another step"
-                )
+                out.append(msg("condition.anchors_a_step", where=f"{where}.{field}", step=ref))
     for c in p.constraints:
         for end in (c.first, c.then):
             if end.step in conditional:
-                out.append(f"constraints[{c.id}]: step '{end.step}' is conditional (only_if)")
+                out.append(
+                    msg("condition.in_constraint", where=f"constraints[{c.id}]", step=end.step)
+                )
     return out
 
 
-def _renal_bands(p: Protocol) -> list[str]:
+def _renal_bands(p: Protocol) -> list[Message]:
     out = []
     for s in p.steps:
         for i, d in enumerate(s.regimen):
@@ -331,30 +338,32 @@ def _renal_bands(p: Protocol) -> list[str]:
                     if v is not None
                 ]
                 if len(actions) != 1:
-                    out.append(
-                        f"{where}: give exactly one of dose, factor, stop, warn "
-                        f"(got {', '.join(actions) or 'none'})"
-                    )
+                    out.append(msg("renal.one_action", where=where, got=listed(actions)))
                 if b.crcl_min is None and b.crcl_below is None:
-                    out.append(f"{where}: give crcl_min, crcl_below or both")
+                    out.append(msg("renal.no_bounds", where=where))
                 elif (
                     b.crcl_min is not None
                     and b.crcl_below is not None
                     and b.crcl_min >= b.crcl_below
                 ):
                     out.append(
-                        f"{where}: crcl_min {b.crcl_min:g} is not below crcl_below {b.crcl_below:g}"
+                        msg(
+                            "renal.min_not_below",
+                            where=where,
+                            crcl_min=b.crcl_min,
+                            crcl_below=b.crcl_below,
+                        )
                     )
     return out
 
 
-def _audiences(p: Protocol) -> list[str]:
+def _audiences(p: Protocol) -> list[Message]:
     """Who-for conditions must be well-formed; with_agent must name a drug of its step."""
     out = []
     for s in p.steps:
         agents = {d.agent for d in s.regimen}
         if s.min_age is not None and s.day0:
-            out.append(f"steps[{s.id}].min_age: the D0 anchor cannot depend on age")
+            out.append(msg("day0.depends_on_age", where=f"steps[{s.id}]"))
         whos: list[tuple[str, ForWhom]] = [
             *((f"checklist[{i}]", c) for i, c in enumerate(s.checklist)),
             *((f"escalation[{i}]", x) for i, x in enumerate(s.escalation)),
@@ -362,21 +371,32 @@ def _audiences(p: Protocol) -> list[str]:
         for field, who in whos:
             where = f"steps[{s.id}].{field}"
             if who.min_age is not None and who.max_age is not None and who.min_age > who.max_age:
-                out.append(f"{where}: min_age {who.min_age} is above max_age {who.max_age}")
+                out.append(
+                    msg(
+                        "audience.ages_crossed",
+                        where=where,
+                        min_age=who.min_age,
+                        max_age=who.max_age,
+                    )
+                )
             out.extend(
-                f"{where}.only_if: '{f}' is not a fact (cns-involvement, prior:<drug class>)"
+                msg("condition.not_a_fact", where=where, fact=f)
                 for f in who.only_if
                 if not FACT.match(f)
             )
             agent = getattr(who, "with_agent", None)
             if agent is not None and agent not in agents:
                 out.append(
-                    f"{where}.with_agent: '{agent}' is not given in this step "
-                    f"(agents: {', '.join(sorted(agents)) or 'none'})"
+                    msg(
+                        "audience.agent_not_in_step",
+                        where=where,
+                        agent=agent,
+                        agents=listed(sorted(agents)),
+                    )
                 )
     for c in p.constraints:
         if c.hard_max is not None and not c.medication_extends:
-            out.append(f"constraints[{c.id}].hard_max: only with medication_extends: true")
+            out.append(msg("constraint.hard_max_alone", where=f"constraints[{c.id}]"))
     return out
 
 
@@ -385,7 +405,7 @@ def _minutes(clock: str) -> int:
     return int(hh) * 60 + int(mm)
 
 
-def _ward_times(p: Protocol) -> list[str]:
+def _ward_times(p: Protocol) -> list[Message]:
     """Explicit item times match times_per_day; shifts cover the day without gap or overlap."""
     out = []
     for s in p.steps:
@@ -395,22 +415,32 @@ def _ward_times(p: Protocol) -> list[str]:
             where = f"steps[{s.id}].checklist[{i}].times"
             if len(c.times) != c.times_per_day:
                 out.append(
-                    f"{where}: {len(c.times)} times for times_per_day {c.times_per_day}; "
-                    "give one time per occurrence"
+                    msg(
+                        "ward.times_count",
+                        where=where,
+                        given=len(c.times),
+                        times_per_day=c.times_per_day,
+                    )
                 )
             if len(set(c.times)) != len(c.times):
-                out.append(f"{where}: the same time is given twice")
+                out.append(msg("ward.time_twice", where=where))
     shifts = p.shifts
     for i, x in enumerate(shifts):
         following = shifts[(i + 1) % len(shifts)]
         if x.end != following.start:
             out.append(
-                f"shifts[{i}] ({x.name}): ends {x.end} but the next shift ({following.name}) "
-                f"starts {following.start}; shifts must follow each other without gap or overlap"
+                msg(
+                    "shifts.gap_or_overlap",
+                    where=f"shifts[{i}]",
+                    name=x.name,
+                    end=x.end,
+                    next_name=following.name,
+                    next_start=following.start,
+                )
             )
     total = sum((_minutes(x.end) - _minutes(x.start)) % 1440 or 1440 for x in shifts)
     if not out and total != 1440:
-        out.append(f"shifts: cover {total // 60} h {total % 60} min; together they must cover 24 h")
+        out.append(msg("shifts.not_a_day", hours=total // 60, minutes=total % 60))
     return out
 
 
@@ -421,7 +451,7 @@ def check(p: Protocol) -> None:
         raise ProtocolError(problems)
 
 
-def _span(p: Protocol, order: list[Node]) -> list[str]:
+def _span(p: Protocol, order: list[Node]) -> list[Message]:
     """Every day a plan can reach lies within MAX_SPAN days of its start, whatever values the
     parameters take in their ranges and wherever the windows put each step: bounds carried
     along the dependency order (a month counts as 28 to 31 days; a step that may leave its
@@ -469,8 +499,6 @@ def _span(p: Protocol, order: list[Node]) -> list[str]:
         if lo < -MAX_SPAN or hi > MAX_SPAN:
             far = lo if lo < -MAX_SPAN else hi
             return [
-                f"steps[{sid}]: its {edge} can fall {far} days from the plan start (with the "
-                f"parameters' ranges and the windows); plans reach at most {MAX_SPAN} days "
-                "either way"
+                msg("step.span_too_long", where=f"steps[{sid}]", edge=edge, days=far, max=MAX_SPAN)
             ]
     return []

@@ -246,11 +246,14 @@ def check_patient_dates(
     """Dates that cannot be right on `today` for a plan from `anchor` are errors (no message
     shows an identifying value); without `today` nothing is checked."""
     from cartplan.errors import PatientError
+    from cartplan.messages import msg
     from cartplan.patient.model import date_problems
 
-    problems = date_problems(patient, today, anchor) if today is not None else []
-    if problems:
-        raise PatientError([f"{where}: {p}" for p in problems])
+    problems = []
+    if today is not None:  # the core names no flags: say where the plan's date came from
+        problems = date_problems(patient, today, anchor, anchor_from="--start or --infusion")
+    if problems:  # kept as messages: the CLI (or another edge) writes them
+        raise PatientError([msg("patient.at", where=where, problem=p) for p in problems])
 
 
 def _patient_problem(data: Mapping[str, Any], err: Any) -> str:

@@ -17,6 +17,7 @@ from cartplan.protocol.format import ForWhom, Stage
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
+    from cartplan.messages import Text
     from cartplan.protocol.format import CheckItem, Shift
     from cartplan.schedule.plan import Event, Plan
 
@@ -42,18 +43,22 @@ class EscalationLine(NamedTuple):
     references: tuple[str, ...]
 
 
-def notes(e: Event, lang: str | None = None) -> list[str]:
-    """Why an event moved, tasks due: in words (the core gives them as messages)."""
+def in_words(message: Text, lang: str | None = None) -> str:
+    """What the core says (a message: a note, a warning, a formula, a reason) in words, in the
+    reader's language; every output reads the core's messages through here."""
     from cartplan.i18n import render
 
-    return [render(n, lang) for n in e.notes]
+    return render(message, lang)
+
+
+def notes(e: Event, lang: str | None = None) -> list[str]:
+    """Why an event moved, tasks due: in words (the core gives them as messages)."""
+    return [in_words(n, lang) for n in e.notes]
 
 
 def warnings(plan: Plan, lang: str | None = None) -> list[str]:
     """What the plan warns about, in words."""
-    from cartplan.i18n import render
-
-    return [render(w, lang) for w in plan.warnings]
+    return [in_words(w, lang) for w in plan.warnings]
 
 
 def frequency(times: int, lang: str | None = None) -> str:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
+from cartplan.i18n import cells, is_english, table_day, words
 from cartplan.i18n import day as fmt_day
-from cartplan.i18n import is_english, table_day, words
 from cartplan.i18n.marker import N_
-from cartplan.patient.dosing import cells
 from cartplan.patient.privacy import phi_fields
 from cartplan.schedule.plan import Event, Plan
 from cartplan.views import facts
@@ -88,7 +87,7 @@ def regimen_lines(e: Event, plan: Plan, lang: str | None = None) -> list[str]:
         if d.adjustment is not None:
             lines.append(
                 _("adjusted: {reason} ({rule})").format(
-                    reason=d.adjustment.reason, rule=d.adjustment.rule
+                    reason=facts.in_words(d.adjustment.reason, lang), rule=d.adjustment.rule
                 )
             )
     return lines
@@ -168,8 +167,8 @@ def patient_lines(plan: Plan, include_phi: bool, lang: str | None = None) -> lis
     if pt is None or d is None:
         return []
     _ = words(lang)
-    facts = [_("patient {label}").format(label=pt.label)]
-    facts += [
+    who = [_("patient {label}").format(label=pt.label)]
+    who += [
         x
         for x in (
             pt.sex,
@@ -179,14 +178,14 @@ def patient_lines(plan: Plan, include_phi: bool, lang: str | None = None) -> lis
         )
         if x
     ]
-    lines = [" · ".join(facts)]
+    lines = [" · ".join(who)]
     if include_phi:
         phi = phi_fields(plan.patient)
         lines.append(" · ".join(f"{k}: {v}" for k, v in phi.items() if v))
     lines += [
-        f"{c.name} {c.value:.3f} {c.unit} = {c.formula}"
+        f"{c.name} {c.value:.3f} {c.unit} = {facts.in_words(c.formula, lang)}"
         if c.unit == "m²"
-        else f"{c.name} {c.value:.1f} {c.unit} = {c.formula}"
+        else f"{c.name} {c.value:.1f} {c.unit} = {facts.in_words(c.formula, lang)}"
         for c in d.calcs
     ]
     return lines
