@@ -476,15 +476,21 @@ def protocols_schema() -> None:
 FLAG_OF = {
     "parameter.unknown": "--set {name}: ",
     "parameter.out_of_range": "--set ",
+    "set.unknown_step": "--set {step}.{what}: ",
 }
+# ... and for a message that suggests a value, the flag that gives it (after the message)
+FLAG_AFTER = {"backward.drug_suggest": " (--infusion {suggestion})"}
 
 
 def words(e: CartplanError) -> str:
     """The error as the user reads it: in words, with the flag it is about."""
     text = str(e)
     message = e.message
-    if isinstance(message, Message) and (prefix := FLAG_OF.get(message.code)):
-        text = prefix.format(**message.params) + text
+    if isinstance(message, Message):
+        if prefix := FLAG_OF.get(message.code):
+            text = prefix.format(**message.params) + text
+        if suffix := FLAG_AFTER.get(message.code):
+            text += suffix.format(**message.params)
     return text
 
 

@@ -7,6 +7,7 @@ dates as a ward reads them ("Thu 01 May 2025"), lists joined, nested messages re
 
 from __future__ import annotations
 
+import string
 from datetime import date, datetime
 from typing import Any
 
@@ -25,7 +26,24 @@ def render(message: Message | str, lang: str | None = None) -> str:
     if template is None:  # a code without words is a bug, but never a crash for the user
         return f"{message.code}: {dict(message.params)}"
     values = {k: _value(v, lang) for k, v in message.params.items()}
-    return template.format(**values)
+    return _WORDS.vformat(template, (), values)
+
+
+class _Words(string.Formatter):
+    """str.format plus two number specs the catalogues need: `{n:day|days}` writes the count
+    with the word in the right number ('1 day', '3 days'); `{n:signed}` writes '+6' or '−6'."""
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        if isinstance(value, int) and not isinstance(value, bool):
+            if format_spec == "signed":
+                return f"+{value}" if value >= 0 else f"−{-value}"
+            if "|" in format_spec:
+                one, many = format_spec.split("|", 1)
+                return f"{value} {one if value == 1 else many}"
+        return super().format_field(value, format_spec)
+
+
+_WORDS = _Words()
 
 
 def _value(v: Any, lang: str | None) -> Any:

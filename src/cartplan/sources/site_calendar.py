@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 
 from cartplan.dates import parse_date
 from cartplan.errors import InputError
-from cartplan.schedule.plan import MondayToFriday
+from cartplan.messages import Message, msg
+from cartplan.schedule.plan import WEEKEND, MondayToFriday
 
 if TYPE_CHECKING:
     from holidays import HolidayBase
@@ -30,12 +31,12 @@ class SiteCalendar:
         closures: Mapping[date, str] | None = None,
     ) -> None:
         self.closures = dict(closures or {})
-        self._seen: dict[date, str | None] = {}
+        self._seen: dict[date, Message | None] = {}
         self.holidays: HolidayBase | None = None
         if country is not None:
             self.holidays = country_holidays(country, subdiv)
 
-    def closed(self, day: date) -> str | None:
+    def closed(self, day: date) -> Message | None:
         """Why `day` is closed, or None; remembered per day (the solver asks again and again)."""
         try:
             return self._seen[day]
@@ -43,16 +44,16 @@ class SiteCalendar:
             reason = self._seen[day] = self._closed(day)
             return reason
 
-    def _closed(self, day: date) -> str | None:
+    def _closed(self, day: date) -> Message | None:
         if day in self.closures:
-            return f"site closed ({self.closures[day]})"
+            return msg("day.site_closed", reason=self.closures[day])
         if self.holidays is None:
             return MondayToFriday().closed(day)
         name = self.holidays.get(day)
         if name:
-            return f"public holiday ({name})"
+            return msg("day.public_holiday", name=name)
         # is_working_day knows the country's weekend and its make-up working days (e.g. CN).
-        return None if self.holidays.is_working_day(day) else "weekend"
+        return None if self.holidays.is_working_day(day) else WEEKEND
 
 
 def country_holidays(country: str, subdiv: str | None) -> HolidayBase:

@@ -19,6 +19,7 @@ import html
 from datetime import date, timedelta
 
 from cartplan.dates import fmt
+from cartplan.i18n import render
 from cartplan.protocol.format import Stage
 from cartplan.schedule.plan import Event, Plan
 from cartplan.views import facts
@@ -191,10 +192,11 @@ def _days(c: _Chart, top: float, chart_h: float) -> list[str]:
         why = calendar.closed(d) if calendar is not None else None
         if why is None:
             continue
-        fill = "#ececec" if why == "weekend" else "url(#closed)"
+        fill = "#ececec" if why.code == "day.weekend" else "url(#closed)"
+        title = f"{fmt(d)}: {render(why)}"
         out.append(
             f'<rect class="closed" x="{_n(c.x(d))}" y="{_n(top)}" width="{_n(c.dx)}" '
-            f'height="{_n(chart_h)}" fill="{fill}"><title>{e(fmt(d))}: {e(why)}</title></rect>'
+            f'height="{_n(chart_h)}" fill="{fill}"><title>{e(title)}</title></rect>'
         )
     last_label = -100.0
     for i in range(c.days + 1):
