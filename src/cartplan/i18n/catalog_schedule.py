@@ -97,7 +97,12 @@ SCHEDULE: dict[str, str] = {
         "({anchor} {offset:signed} days)"
     ),
     "pin.not_working_day": N_("{step} pinned to {day}: not a working day ({reason})"),
+    "pin.moved": N_("pinned to this day"),
     "pin.breaks": N_("{step} pinned to {day}: {problem}"),
+    "pin.not_preferred": N_(
+        "{step} pinned to {day}: {days:day|days} from its target {target}, on the side of its "
+        "window its rule takes only when no day on the other side fits"
+    ),
     "pin.before_floor": N_("{reason}, so it cannot be before {floor}"),
     "pin.unknown_step": N_("protocol {protocol} has no step '{step}' to pin (steps: {steps})"),
     "pin.other_infusion": N_(

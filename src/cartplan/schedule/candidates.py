@@ -36,14 +36,23 @@ class Bound(NamedTuple):
     follow: bool = False
     why: Text | None = None
     kind: str = "pin"  # "pin" | "infusion" (D0 of a backward plan) | "floor": for the words
+    # a pin taken only where the step's rule could take it (on the side of the window the rule
+    # does not prefer, only when no preferred day passes the step's checks): when the search
+    # chooses the plan start, a pin must not shorten an interval the rule keeps
+    strict: bool = False
 
     @property
     def pinned(self) -> bool:
         return self.lo == self.hi
 
 
-def pin(day: date, kind: str = "pin") -> Bound:
-    return Bound(day.toordinal(), day.toordinal(), False, None, kind)
+PINNED = msg("pin.moved")
+
+
+def pin(day: date, kind: str = "pin", strict: bool = False) -> Bound:
+    """A step fixed to `day`; a user's pin says so where the step is not on its target."""
+    why = PINNED if kind == "pin" else None
+    return Bound(day.toordinal(), day.toordinal(), False, why, kind, strict)
 
 
 def floor(day: date, why: Text) -> Bound:
@@ -56,6 +65,7 @@ class Days:
     def __init__(self, calendar: WorkCalendar) -> None:
         self.calendar = calendar
         self.memo: dict[int, Message | None] = {}
+        self.moved: dict[int, Message | None] = {}  # "moved from <closed day>: <why>" notes
 
     def closed(self, day: int) -> Message | None:
         memo = self.memo
@@ -130,11 +140,16 @@ def window(net: Network, i: int, at: list[int], start: int, bound: Bound | None)
 def skipped(
     net: Network, i: int, target: int, day: int, days: Days, bound: Bound | None
 ) -> Text | None:
-    """Why start node `i` is on `day` and not on its target: a floor's reason, the target's
-    closure, or None (the target was open: a constraint moved it)."""
-    if day == target:
-        return None
-    if bound is not None and bound.why is not None and target < bound.lo:
+    """Why start node `i` is on `day` and not on its target: a pin, a floor's reason, the
+    target's closure, or None (the target was open: a constraint moved it)."""
+    return None if day == target else reason_to_skip(net, i, target, days, bound)
+
+
+def reason_to_skip(
+    net: Network, i: int, target: int, days: Days, bound: Bound | None
+) -> Text | None:
+    """The note any day but the target carries, before constraints are looked at."""
+    if bound is not None and bound.why is not None and (bound.lo == bound.hi or target < bound.lo):
         return bound.why
     return days.closed(target) if net.workday[i] else None
 

@@ -63,6 +63,15 @@ def problem(net: Network, days: Days, what: tuple[Any, ...]) -> Message:
             return msg(f"{words}.too_late", days=pinned - hi, **where)
         reason = days.closed(pinned) if net.workday[i] else None
         return msg(f"{words}.not_working_day", step=where["step"], day=_day(pinned), reason=reason)
+    if kind == "pin_side":
+        _, i, pinned, target = what
+        return msg(
+            "pin.not_preferred",
+            step=net.order[i][0],
+            day=_day(pinned),
+            target=_day(target),
+            days=abs(target - pinned),
+        )
     if kind == "window":
         _, i, lo, hi, target, early, distance = what
         return msg(
@@ -120,7 +129,7 @@ def involves(net: Network, what: tuple[Any, ...]) -> set[str]:
     if what[0] in ("short", "over", "hard"):
         c = what[1].constraint
         return {c.first.step, c.then.step}
-    if what[0] in ("pin", "window", "ends"):
+    if what[0] in ("pin", "pin_side", "window", "ends"):
         return {net.order[what[1]][0]}
     return set()
 
@@ -130,7 +139,7 @@ def failure(net: Network, days: Days, f: Failure | None, pins: Mapping[str, date
     if f is None:
         return msg("plan.not_found")
     words = problem(net, days, f.what)
-    if f.what[0] != "pin":
+    if f.what[0] not in ("pin", "pin_side"):
         for sid in sorted(involves(net, f.what) & pins.keys()):
             return msg("pin.breaks", step=sid, day=pins[sid], problem=words)
     return words
@@ -144,6 +153,13 @@ def limit(code: str, limit: int, net: Network, days: Days, f: Failure | None) ->
 def note(net: Network, days: Days, bound: Bound | None, move: Move) -> Message | None:
     """Why a step is not on its target day."""
     i, t, day, why_problem, later, outside = move
+    if why_problem is None and outside is None and bound is None and net.workday[i]:
+        # the usual note, "moved from Sat …: weekend": the same for every plan that has it
+        moved = days.moved
+        if t not in moved:
+            shut = days.closed(t)
+            moved[t] = msg("step.moved", target=_day(t), why=shut) if shut is not None else None
+        return moved[t]
     target = _day(t)
     if outside is not None:
         lo, hi, early, by = outside

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from cartplan.protocol.format import Constraint, Protocol, Rule, Step
 from cartplan.protocol.graph import DAY0, bind_parameters, dependency_order, node_deps, resolve
@@ -123,6 +123,21 @@ class Network:
                 )
             )
         self.checks = [tuple(cs) for cs in checks]
+        # everything a one-pass placement reads of a node, in one tuple
+        self.nodes = tuple(
+            (
+                self.end_ref[i],
+                self.end_add[i],
+                self.start_of[i],
+                self.anchor[i],
+                self.months[i],
+                self.offset[i],
+                self.prefs[i],
+                self.workday[i],
+                self.checks[i],
+            )
+            for i in range(n)
+        )
         self.all_checks = tuple(  # in the protocol's order, for warnings
             sorted(
                 (c for cs in checks for c in cs),
@@ -132,6 +147,9 @@ class Network:
         self.age_limited = any(s.min_age is not None for s in protocol.steps)
         self.relations = self._relations()
         self._plan_protocols: dict[tuple[str, ...], Protocol] = {}
+        # days implied by a shape of pins and floors (search.implied_days), relative to them
+        self.implied: dict[Any, tuple[list[float], list[float]] | None] = {}
+        self.events = tuple((s, pos[(s.id, "start")], pos[(s.id, "end")]) for s in protocol.steps)
 
     def v(self, value: int | str) -> int:
         return resolve(self.protocol, self.values, value)
@@ -165,14 +183,15 @@ class Network:
                 )
         return tuple(out)
 
-    def plan_protocol(self, kept: tuple[str, ...]) -> Protocol:
-        """The protocol a plan carries: its steps limited to those the plan kept (age rules)."""
+    def plan_protocol(self, kept: tuple[str, ...] | None) -> Protocol:
+        """The protocol a plan carries: its steps limited to those the plan kept (age rules;
+        None: all)."""
+        if kept is None or len(kept) == len(self.protocol.steps):
+            return self.protocol
         p = self._plan_protocols.get(kept)
         if p is None:
-            p = self.protocol
-            if len(kept) != len(p.steps):
-                p = p.model_copy(update={"steps": [s for s in p.steps if s.id in kept]})
-            self._plan_protocols[kept] = p
+            steps = [s for s in self.protocol.steps if s.id in kept]
+            p = self._plan_protocols[kept] = self.protocol.model_copy(update={"steps": steps})
         return p
 
 

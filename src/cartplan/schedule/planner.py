@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 from cartplan.errors import InfeasiblePlanError, InputError
@@ -46,6 +47,7 @@ if TYPE_CHECKING:
 _BACKWARD_HORIZON = 730  # days before the infusion searched for a plan start
 _BACKWARD_SLACK = 21  # days later than the usual lead where the exhaustive backward search begins
 _MONDAY_TO_FRIDAY = MondayToFriday()
+_START = itemgetter(1)  # an event's first day
 
 
 class _Problem(NamedTuple):
@@ -198,7 +200,8 @@ def _backward(problem: _Problem, infusion: date) -> tuple[list[int], list[Move],
                 day=infusion,
             )
         )
-    bounds = {**problem.bounds, i0: pin(infusion, "infusion")}
+    bounds = _strict(problem.bounds)
+    bounds[i0] = pin(infusion, "infusion", strict=True)
     implied = implied_days(net, bounds)
     if implied is None:
         raise _NoStart
@@ -210,7 +213,7 @@ def _backward(problem: _Problem, infusion: date) -> tuple[list[int], list[Move],
             at = search.solve(first)
             if at is None:
                 continue
-            if search.pruned_note:  # a note would name what pruning skipped: solve in full
+            if search.pruned_note:  # a note may name what pruning skipped: solve in full
                 search = Search(net, days, bounds)
                 at = search.solve(first)
                 assert at is not None  # noqa: S101 - pruning only skips what cannot be
@@ -220,6 +223,12 @@ def _backward(problem: _Problem, infusion: date) -> tuple[list[int], list[Move],
             explain.limit("plan.work_limit", WORK_LIMIT, net, days, e.failure)
         ) from None
     raise _NoStart
+
+
+def _strict(bounds: Mapping[int, Bound]) -> dict[int, Bound]:
+    """The bounds of a backward search: the search chooses the start, so a pin must not sit
+    where the step's rule would not put it (it would shorten a washout just to start later)."""
+    return {i: b._replace(strict=True) if b.lo == b.hi else b for i, b in bounds.items()}
 
 
 def _explain_backward(problem: _Problem, infusion: date) -> InfeasiblePlanError:
@@ -281,7 +290,8 @@ def _search_back_in_full(problem: _Problem, infusion: date) -> Message:
     the horizon, each solved without pruning (so the failure is the one a person would find)."""
     net, days = problem.net, problem.days
     d0 = infusion.toordinal()
-    bounds = {**problem.bounds, net.day0: pin(infusion, "infusion")}
+    bounds = _strict(problem.bounds)
+    bounds[net.day0] = pin(infusion, "infusion", strict=True)
     search = Search(net, days, problem.bounds)
     first = 0
     try:
@@ -341,24 +351,30 @@ def _plan(
                 warnings.append(msg("plan.step_outside_window", step=sid, note=note))
     if meds is not None:
         _tasks(net, kept, at, meds, notes)
-    start_node, end_node = net.start_node, net.end_node
     fromordinal = date.fromordinal
-    events = []
-    for s in kept:
-        first, last = at[start_node[s.id]], at[end_node[s.id]]
+    new = tuple.__new__
+    events: list[Event] = []
+    for s, first_node, last_node in net.events:
+        if kept is not steps and (s.min_age is not None and age is not None and age < s.min_age):
+            continue
+        first, last = at[first_node], at[last_node]
+        sid = s.id
         events.append(
-            Event(
-                s,
-                fromordinal(first),
-                fromordinal(last),
-                first - d0,
-                last - d0,
-                tuple(notes[s.id]) if s.id in notes else (),
-                times.get(s.id, s.time) if times else s.time,
-                durations.get(s.id, s.minutes) if durations else s.minutes,
+            new(  # Event(...) without its argument parsing: plans are made by the thousand
+                Event,
+                (
+                    s,
+                    fromordinal(first),
+                    fromordinal(last),
+                    first - d0,
+                    last - d0,
+                    tuple(notes[sid]) if sid in notes else (),
+                    times.get(sid, s.time) if times else s.time,
+                    durations.get(sid, s.minutes) if durations else s.minutes,
+                ),
             )
         )
-    events.sort(key=_by_start)
+    events.sort(key=_START)
     floors = {i: b for i, b in problem.bounds.items() if b.follow}
     if floors:
         warnings += _extended_by_medication(net, at, floors)
@@ -368,7 +384,7 @@ def _plan(
         warnings.append(
             msg("plan.starts_before_today", start=start, days=(today - start).days, today=today)
         )
-    plan_protocol = net.plan_protocol(tuple(s.id for s in kept))
+    plan_protocol = net.plan_protocol(tuple(s.id for s in kept) if kept is not steps else None)
     dosing = None
     if patient is not None and (patient.weight_kg, patient.height_cm) != (None, None):
         from cartplan.patient.dosing import patient_numbers
@@ -390,10 +406,6 @@ def _plan(
         facts,
         calendar,
     )
-
-
-def _by_start(e: Event) -> date:
-    return e.start
 
 
 def _tasks(

@@ -20,9 +20,10 @@ from cartplan.schedule.candidates import (
     Days,
     months_later,
     nearest_open,
+    reason_to_skip,
     window,
 )
-from cartplan.schedule.network import START, Network
+from cartplan.schedule.network import INF, START, Network
 
 SEARCH_LIMIT = 200_000  # candidate placements tried in one solve before giving up on a start
 WORK_LIMIT = 400_000  # candidate days looked at by one search object, all its solves together
@@ -86,7 +87,7 @@ class Search:
         self.last: tuple[Any, ...] | None = None
         self.tried = 0
         self.limited = False  # the last solve hit SEARCH_LIMIT
-        self.pruned_note = False  # a note of the last plan would name a pruned candidate
+        self.pruned_note = False  # a note of the last plan names what a pruned search met
 
     def solve(self, start: int) -> list[int] | None:
         """Days of every node (ordinals, in network order) for a plan starting on `start`, or
@@ -99,6 +100,9 @@ class Search:
         self.tried = 0
         self.limited = False
         self.pruned_note = False
+        if self._greedy():
+            return self.at
+        self.moves = []
         try:
             if self._place(0) is not None:
                 return None
@@ -106,6 +110,60 @@ class Search:
             self.limited = True
             return None
         return self.at
+
+    def _greedy(self) -> bool:
+        """Each node on its first candidate day, in one pass: the search's own answer whenever
+        no candidate is turned down (most plans). False when one would be: the search decides.
+        """
+        net, at, start, bounds, implied = self.net, self.at, self.start, self.bounds, self.implied
+        memo, closed = self.days.memo, self.days.closed
+        moves = []
+        work = 0
+        i = -1
+        for end_ref, end_add, start_of, anchor, months, offset, prefs, workday, checks in net.nodes:
+            i += 1
+            if end_ref >= 0:
+                day = at[end_ref] + end_add
+                if day < at[start_of]:
+                    return False
+            else:
+                t = start if anchor == START else at[anchor]
+                if months:
+                    t = months_later(t, months)
+                t += offset
+                base, blo, bhi = t, LOWEST, HIGHEST
+                bound = bounds.get(i) if bounds else None
+                if bound is not None:
+                    w = window(net, i, at, start, bound)
+                    base, prefs = w.base, w.offsets
+                    blo, bhi = bound.lo, bound.hi
+                work += 1
+                for off in prefs:
+                    work += 1
+                    day = base + off
+                    if workday and (memo[day] if day in memo else closed(day)) is not None:
+                        continue
+                    if blo <= day <= bhi:
+                        break
+                else:
+                    return False  # no candidate: the search says why, or warns
+                if (
+                    bound is not None
+                    and bound.strict
+                    and prefs.index(day - base) >= w.fallback_from
+                ):
+                    return False  # whether the rule may take it there: the search decides
+                if day != t:
+                    moves.append(Move(i, t, day, None, False, None))
+            at[i] = day
+            if checks and self._check(i) is not None:
+                return False
+            if implied is not None and not implied[0][i] <= day <= implied[1][i]:
+                return False
+        moves.reverse()  # as the search records them: the deepest first
+        self.moves = moves
+        self.work += work
+        return True
 
     def _fail(self, depth: int, what: tuple[Any, ...], gap: int = 0) -> None:
         self.last = what
@@ -140,6 +198,7 @@ class Search:
             low, high = self.implied[0][i], self.implied[1][i]
         else:
             low, high = LOWEST, HIGHEST
+        strict = bound is not None and bound.strict
         workday = net.workday[i]
         memo = self.days.memo
         closed = self.days.closed
@@ -159,11 +218,25 @@ class Search:
             if workday and (memo[day] if day in memo else closed(day)) is not None:
                 continue
             if day < blo or day > bhi:
+                if strict and not preferred_passed and k < fallback_from:
+                    # a day the rule prefers to the pin: does it pass the step's own checks?
+                    at[i] = day
+                    preferred_passed = not (net.checks[i] and self._check(i))
                 continue
             found = True
             fallback = k >= fallback_from
             if fallback and preferred_passed:
+                if strict:  # the pin lies where the rule would not go: say so
+                    self._fail(i, ("pin_side", i, day, t))
+                    for c in net.checks[i]:
+                        conflict |= {c.first, c.then}
                 break  # a later failure is not the step's own: never shorten its interval
+            if preferred_passed and not low <= day <= high:
+                # no plan has this day, and its checks cannot change what is tried next
+                self.last = PRUNED
+                if target_problem is None and (day == t or not self._skips(i, t, bound)):
+                    target_problem = PRUNED
+                continue
             self.tried += 1
             if self.tried > SEARCH_LIMIT:
                 raise _TooMany
@@ -205,11 +278,9 @@ class Search:
         return conflict
 
     def _skips(self, i: int, t: int, bound: Bound | None) -> bool:
-        """Whether a day other than the target carries a note of its own (a floor's reason or
-        the target's closure) rather than the problem the target met."""
-        if bound is not None and bound.why is not None and t < bound.lo:
-            return True
-        return self.net.workday[i] and self.days.closed(t) is not None
+        """Whether a day other than the target carries a note of its own (a pin, a floor's
+        reason, the target's closure) rather than the problem the target met."""
+        return reason_to_skip(self.net, i, t, self.days, bound) is not None
 
     def _outside(
         self, i: int, t: int, lo: int, hi: int, early: int, conflict: set[int]
@@ -286,7 +357,8 @@ class Search:
     ) -> None:
         later = fallback and preferred_problem is not None
         problem = preferred_problem if later else target_problem
-        if problem is PRUNED:
+        if problem is not None and self.implied is not None:
+            # the problem a pruned search met need not be the one the full search meets
             self.pruned_note = True
         self.moves.append(Move(i, t, day, problem, later, None))
 
@@ -319,15 +391,42 @@ def implied_days(
     floors through windows, fixed lengths and constraints (working days ignored: the result is
     wider than the truth, never narrower). The last entry is the plan start. None when the
     bounds contradict each other: no plan exists at all.
+
+    Only distances matter, so the answer is computed once per shape of the bounds (their days
+    relative to the earliest) and moved to the days asked.
     """
+    ref = min(b.lo for b in bounds.values())
+    shape = tuple(
+        sorted(
+            (i, b.lo - ref, b.hi - ref if b.hi != HIGHEST else None, b.follow)
+            for i, b in bounds.items()
+        )
+    )
+    cache = net.implied
+    if shape in cache:
+        found = cache[shape]
+    else:
+        if len(cache) > 1024:
+            cache.clear()
+        found = cache[shape] = _propagate(net, shape)
+    if found is None:
+        return None
+    return [x + ref for x in found[0]], [x + ref for x in found[1]]
+
+
+def _propagate(
+    net: Network, shape: tuple[tuple[int, int, int | None, bool], ...]
+) -> tuple[list[float], list[float]] | None:
     n = net.n
-    low: list[float] = [-float("inf")] * (n + 1)
-    high: list[float] = [float("inf")] * (n + 1)
-    for i, b in bounds.items():
-        low[i] = b.lo
-        if b.hi != HIGHEST:
-            high[i] = b.hi
-    lifted = {i for i, b in bounds.items() if b.follow}
+    low: list[float] = [-INF] * (n + 1)
+    high: list[float] = [INF] * (n + 1)
+    lifted = set()
+    for i, lo, hi, follow in shape:
+        low[i] = lo
+        if hi is not None:
+            high[i] = hi
+        if follow:
+            lifted.add(i)
     relations = [
         (r.x, r.y, r.low, r.relaxed if r.node in lifted else r.high) for r in net.relations
     ]
