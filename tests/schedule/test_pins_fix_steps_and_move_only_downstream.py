@@ -78,7 +78,10 @@ def test_a_pinned_apheresis_moves_every_later_day_and_no_earlier_one(lupus: Prot
     for sid in ("manufacturing", "release", "lymphodepletion", "infusion", "crs-watch"):
         assert after[(sid, "start")] == before[(sid, "start")] + timedelta(days=1), sid
     assert events(pinned)["washout"].end == date(2025, 5, 22)  # the washout lasts until then
-    assert str(events(pinned)["apheresis"].notes[0]) == "moved from Thu 22 May 2025: pinned to this day"
+    assert (
+        str(events(pinned)["apheresis"].notes[0])
+        == "moved from Thu 22 May 2025: pinned to this day"
+    )
 
 
 def test_recorded_dates_as_pins_replan_only_what_is_left(lupus: Protocol) -> None:

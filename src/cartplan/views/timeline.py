@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from cartplan.dates import fmt
-from cartplan.patient.dosing import cells
 from cartplan.patient.privacy import phi_fields
 from cartplan.schedule.plan import Event, Plan
 from cartplan.views import facts
@@ -78,6 +77,9 @@ def cell_dose_line(e: Event, plan: Plan) -> str | None:
     c = e.step.cell_dose
     if c is None:
         return None
+    # here, not at the top: dosing brings the patient model, which a plain plan does not need
+    from cartplan.patient.dosing import cells
+
     patient = plan.dosing.cell_dose if plan.dosing is not None else None
     if c.per_kg:
         line = f"{cells(c.per_kg)} CAR-T cells/kg"
