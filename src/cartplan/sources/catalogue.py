@@ -297,22 +297,29 @@ def _constructor(kind: Any) -> Callable[[set[str], dict[str, Any]], Any]:
     immutable = (type(None), bool, int, float, str, tuple, frozenset)
     plan = []
     for name, field in kind.model_fields.items():
-        default = field.default
-        fixed = field.default_factory is None and (
-            default is PydanticUndefined or type(default) in immutable
-        )
-        plan.append((name, field, fixed, default))
+        default, how = field.default, "factory"
+        if field.default_factory is None:
+            if default is PydanticUndefined:
+                how = "required"
+            elif type(default) in immutable:
+                how = "as is"
+            elif type(default) in (list, dict) and not default:
+                how = "new empty"  # pydantic would copy it: a fresh one is that copy
+        plan.append((name, field, how, default))
     setattr_ = object.__setattr__
 
     def construct(fields_set: set[str], built: dict[str, Any]) -> Any:
         values: dict[str, Any] = {}
-        for name, field, fixed, default in plan:
+        for name, field, how, default in plan:
             if name in built:
                 values[name] = built[name]
-            elif not fixed:
-                values[name] = field.get_default(call_default_factory=True, validated_data=values)
-            elif default is not PydanticUndefined:  # a required field left out stays out
+            elif how == "as is":
                 values[name] = default
+            elif how == "new empty":
+                values[name] = type(default)()
+            elif how == "factory":
+                values[name] = field.get_default(call_default_factory=True, validated_data=values)
+            # a required field left out stays out, as model_construct leaves it
         m = kind.__new__(kind)
         setattr_(m, "__dict__", values)
         setattr_(m, "__pydantic_fields_set__", fields_set)

@@ -77,7 +77,6 @@ def cell_dose_line(e: Event, plan: Plan) -> str | None:
     c = e.step.cell_dose
     if c is None:
         return None
-    # here, not at the top: dosing brings the patient model, which a plain plan does not need
     from cartplan.patient.dosing import cells
 
     patient = plan.dosing.cell_dose if plan.dosing is not None else None
