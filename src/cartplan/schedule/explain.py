@@ -48,7 +48,7 @@ def problem(net: Network, days: Days, what: tuple[Any, ...]) -> Message:
         return _constraint(what)
     if kind == "pin":
         _, i, pinned, lo, hi, bound = what
-        words = "infusion" if bound.kind == "infusion" else "pin"
+        early, late, closed = _PIN_CODES["infusion" if bound.kind == "infusion" else "pin"]
         where = {
             "step": net.order[i][0],
             "day": _day(pinned),
@@ -58,11 +58,11 @@ def problem(net: Network, days: Days, what: tuple[Any, ...]) -> Message:
             "offset": net.offset[i],
         }
         if pinned < lo:
-            return msg(f"{words}.too_early", days=lo - pinned, **where)
+            return msg(early, days=lo - pinned, **where)
         if pinned > hi:
-            return msg(f"{words}.too_late", days=pinned - hi, **where)
+            return msg(late, days=pinned - hi, **where)
         reason = days.closed(pinned) if net.workday[i] else None
-        return msg(f"{words}.not_working_day", step=where["step"], day=_day(pinned), reason=reason)
+        return msg(closed, step=where["step"], day=_day(pinned), reason=reason)
     if kind == "pin_side":
         _, i, pinned, target = what
         return msg(
@@ -84,6 +84,13 @@ def problem(net: Network, days: Days, what: tuple[Any, ...]) -> Message:
         _, i, end, start = what
         return msg("step.ends_before_start", step=net.order[i][0], end=_day(end), start=_day(start))
     return msg("plan.not_found")
+
+
+# D0 of a backward plan is worded as the infusion day asked for; any other pin as a pin
+_PIN_CODES = {
+    "infusion": ("infusion.too_early", "infusion.too_late", "infusion.not_working_day"),
+    "pin": ("pin.too_early", "pin.too_late", "pin.not_working_day"),
+}
 
 
 def _constraint(what: tuple[Any, ...]) -> Message:
