@@ -42,6 +42,19 @@ def schedule(protocol: str = "", start: str = "") -> None:
 
 app()
 """
+# The same, declaring as many options of the same types as `schedule` does: typer builds a
+# converter for every declared option on every run, so this shows what the options alone cost.
+_WIDE_TYPES = ["str | None"] * 17 + ["list[str] | None"] * 3 + ["Path | None"] * 4
+_WIDE_TYPES += ["int | None", "float | None", "float | None", "float | None", "bool", "bool"]
+BARE_WIDE = (
+    "from enum import Enum\nfrom pathlib import Path\n\nimport typer\n\napp = typer.Typer()\n\n"
+    "class Fmt(str, Enum):\n    table = 'table'\n    json = 'json'\n\n\n"
+    "@app.command()\ndef schedule(protocol: str = '', start: str = '', fmt: Fmt = Fmt.table, "
+    + ", ".join(
+        f"o{k}: {t} = {'False' if t == 'bool' else 'None'}" for k, t in enumerate(_WIDE_TYPES)
+    )
+    + ") -> None:\n    print(protocol, start)\n\n\napp()\n"
+)
 COMMAND = ["schedule", "-p", "lupus-flucy", "--start", "2025-05-01"]
 
 
@@ -104,11 +117,14 @@ def timed(cmd: list[str], env: dict[str, str]) -> float:
 
 
 def cold_start(runs: int, trees: dict[str, Path | None], cache: Path, tmp: Path) -> None:
-    bare = tmp / "bare.py"
+    bare, wide = tmp / "bare.py", tmp / "wide.py"
     bare.write_text(BARE)
+    wide.write_text(BARE_WIDE)
     py = sys.executable
+    two = ["--protocol", "lupus-flucy", "--start", "x"]
     cmds: dict[str, tuple[list[str], dict[str, str]]] = {
-        "bare typer command": ([py, str(bare), "--protocol", "lupus-flucy", "--start", "x"], {})
+        "bare typer command": ([py, str(bare), *two], child_env(None, cache)),
+        f"bare, {len(_WIDE_TYPES) + 3} options": ([py, str(wide), *two], child_env(None, cache)),
     }
     for name, tree in trees.items():
         env = child_env(tree, cache)
@@ -117,7 +133,6 @@ def cold_start(runs: int, trees: dict[str, Path | None], cache: Path, tmp: Path)
             [py, "-m", "cartplan", *COMMAND, "--country", "DE"],
             env,
         )
-    cmds["bare typer command"] = (cmds["bare typer command"][0], child_env(None, cache))
     for cmd, env in cmds.values():  # bytecode, protocol and holiday caches written once
         timed(cmd, env)
     samples: dict[str, list[float]] = {k: [] for k in cmds}
@@ -126,6 +141,7 @@ def cold_start(runs: int, trees: dict[str, Path | None], cache: Path, tmp: Path)
             samples[k].append(timed(cmd, env))
     med = {k: statistics.median(v) for k, v in samples.items()}
     bare_ms = med["bare typer command"]
+    wide_ms = med[f"bare, {len(_WIDE_TYPES) + 3} options"]
     print(f"cold start, median of {runs} fresh processes each, interleaved:")
     for k, v in med.items():
         print(f"  {k:38} {v * 1000:7.1f} ms")
@@ -135,6 +151,10 @@ def cold_start(runs: int, trees: dict[str, Path | None], cache: Path, tmp: Path)
             f"  {name}: schedule / bare typer {plain / bare_ms:5.2f}x (goal <= 1.15x);"
             f"  --country DE / plain {de / plain:5.2f}x (goal <= 1.15x)"
         )
+    print(
+        f"  (the options alone: a bare command with schedule's options / bare"
+        f" {wide_ms / bare_ms:.2f}x)"
+    )
 
 
 def main() -> None:
