@@ -9,10 +9,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from cartplan.dates import add_months
+from cartplan.messages import Message
 from cartplan.protocol.format import Rule, Stage
 from cartplan.protocol.graph import resolve
 from cartplan.schedule.plan import Event, Plan, WorkCalendar
-from cartplan.views import facts
 
 
 def events(plan: Plan) -> dict[str, Event]:
@@ -42,7 +42,8 @@ def check_plan(plan: Plan, cal: WorkCalendar) -> None:
             cal.closed(target + timedelta(days=d))
             for d in range(washout.max - v["washout_days"] + 1)
         ), "shortened although a later working day was open"
-        assert "later days:" in aph.notes[0]
+        note = aph.notes[0]
+        assert isinstance(note, Message) and note.code == "step.moved_earlier", note
 
     # people must be there: apheresis, release and infusion on working days
     for sid in ("apheresis", "release", "infusion"):
@@ -91,9 +92,11 @@ def check_plan(plan: Plan, cal: WorkCalendar) -> None:
         inside = target - timedelta(days=early) <= e.start <= target + timedelta(days=late)
         if not inside:  # only steps that may warn, and then the plan must say so
             assert e.step.outside_window == "warn", e.step.id
-            assert any(  # warnings in words: patient code gives them as messages
-                w.startswith(f"{e.step.id}: no working day in its window")
-                for w in facts.warnings(plan)
+            assert any(
+                isinstance(w, Message)
+                and w.code == "plan.step_outside_window"
+                and w.params["step"] == e.step.id
+                for w in plan.warnings
             )
             assert all(cal.closed(target + timedelta(days=d)) for d in range(-early, late + 1))
         if pl.rule is not Rule.calendar:

@@ -25,7 +25,7 @@ SRC = Path(__file__).parents[2] / "src" / "cartplan"
 
 # Core packages whose messages are codes. Add "schedule" when its conversion (branch speed-9)
 # has landed.
-CHECKED = ("protocol", "patient")
+CHECKED = ("protocol", "patient", "schedule")
 
 # Strings that read as words but are identifiers of a contract, not messages: (file, text) ->
 # why they stay.

@@ -24,6 +24,7 @@ import pytest
 from cartplan import cli
 from cartplan.i18n import render
 from cartplan.i18n.catalog import TEMPLATES
+from cartplan.i18n.catalog_schedule import SCHEDULE
 from cartplan.messages import Message
 
 SRC = Path(__file__).parents[2] / "src" / "cartplan"
@@ -61,6 +62,8 @@ def scan() -> tuple[list[Site], list[str]]:
     hidden: list[str] = []
     for path in sorted(SRC.rglob("*.py")):
         rel = path.relative_to(SRC).as_posix()
+        if rel.startswith("schedule/"):  # pinned by tests/schedule/test_every_schedule_message_*
+            continue
         tree = ast.parse(path.read_text())
         # the one place that builds a message from a code it is given: msg() itself
         builder = {
@@ -107,7 +110,7 @@ def sample(spec: str) -> Any:
         return ["a", "b"]
     if spec == "cells" or (spec and spec[-1] in "efgn%"):
         return 1.25
-    if spec and spec[-1] == "d":
+    if (spec and spec[-1] == "d") or spec == "signed" or "|" in spec:
         return 3
     return "x"
 
@@ -138,14 +141,15 @@ def test_code_has_a_template_that_renders_with_its_parameters(code: str) -> None
         assert text and not text.startswith(f"{code}: "), text
 
 
-@pytest.mark.parametrize("code", sorted(TEMPLATES))
+@pytest.mark.parametrize("code", sorted(set(TEMPLATES) - set(SCHEDULE)))
 def test_every_template_is_used(code: str) -> None:
     assert code in BY_CODE, f"template {code!r} has no message that uses it: dead words"
 
 
 @pytest.mark.parametrize(
     ("table", "code"),
-    [("FLAG_OF", c) for c in cli.FLAG_OF] + [("FIX_WITH", c) for c in cli.FIX_WITH],
+    [("FLAG_OF", c) for c in cli.FLAG_OF if c not in SCHEDULE]
+    + [("FIX_WITH", c) for c in cli.FIX_WITH if c not in SCHEDULE],
 )
 def test_cli_flags_name_real_codes_and_their_parameters(table: str, code: str) -> None:
     words = getattr(cli, table)[code]

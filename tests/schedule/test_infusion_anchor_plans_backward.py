@@ -65,5 +65,6 @@ def test_a_constraint_the_next_working_day_breaks_takes_the_day_before() -> None
     plan = planner.schedule(p, start=date(2025, 5, 3), overrides={"washout_days": 28})
     aph = next(e for e in plan.events if e.step.id == "apheresis")
     assert aph.start == date(2025, 5, 30)
-    assert aph.notes[0].startswith("moved from Sat 31 May 2025: weekend; later days: ")
-    assert "constraint washout-range" in aph.notes[0] and "2 days over" in aph.notes[0]
+    note = str(aph.notes[0])
+    assert note.startswith("moved from Sat 31 May 2025: weekend; later days: ")
+    assert "constraint washout-range" in note and "2 days over" in note

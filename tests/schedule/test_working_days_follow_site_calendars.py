@@ -7,6 +7,7 @@ import json
 from datetime import date
 from pathlib import Path
 
+from cartplan.messages import msg
 from cartplan.sources.site_calendar import SiteCalendar
 
 from tests.conftest import TODAY, Run
@@ -62,7 +63,7 @@ def test_china_make_up_weekend_is_a_working_day() -> None:
 
 def test_israel_weekend_is_friday_and_saturday() -> None:
     il = SiteCalendar("IL")
-    assert il.closed(date(2025, 5, 23)) == "weekend"  # Friday
+    assert il.closed(date(2025, 5, 23)) == msg("day.weekend")  # Friday
     assert il.closed(date(2025, 5, 25)) is None  # Sunday is a working day
 
 

@@ -681,12 +681,14 @@ def schema_protocol() -> None:
 FLAG_OF = {
     "parameter.unknown": "--set {name}: ",
     "parameter.out_of_range": "--set ",
+    "set.unknown_step": "--set {step}.{what}: ",
 }
 # ... and, where a flag is the way out, which one and how (code -> suffix).
 FIX_WITH = {
     "dose.crcl_weight_needs_devine": ": use --crcl-weight actual",
     "washout.unknown_drug": "; name its class as DRUG=CLASS, e.g. '{drug}=anti-cytokine-antibody' "
     "(drug_class: in a patient file)",
+    "backward.drug_suggest": " (--infusion {suggestion})",
 }
 FIX_WITH["washout.unknown_class"] = FIX_WITH["washout.unknown_drug"]
 

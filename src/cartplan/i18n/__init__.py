@@ -106,6 +106,12 @@ class _Formatter(string.Formatter):
             return value.isoformat() if format_spec == "iso" else day(value, self.lang)
         if format_spec == "cells":
             return cells(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            if format_spec == "signed":  # '+6', '−6'
+                return f"+{value}" if value >= 0 else f"−{-value}"
+            if "|" in format_spec:  # {n:day|days}: the count with the word in its number
+                one, many = format_spec.split("|", 1)
+                return f"{value} {one if value == 1 else many}"
         return format(value, format_spec)
 
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 import math
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cartplan.errors import ContraindicatedError, InputError
 from cartplan.messages import Message, Text, msg
-from cartplan.patient.model import Patient
 from cartplan.protocol.format import Dose, Protocol
+
+if TYPE_CHECKING:  # only named: a plan without a patient never loads the patient model
+    from cartplan.patient.model import Patient
 
 MG_DL_PER_UMOL_L = 1 / 88.4
 CM_PER_INCH = 2.54

@@ -8,6 +8,7 @@ from datetime import date
 from typing import TYPE_CHECKING, NamedTuple
 from typing import Protocol as TypingProtocol
 
+from cartplan.messages import Message, Text, msg
 from cartplan.protocol.format import Protocol, Step
 
 if TYPE_CHECKING:
@@ -16,16 +17,21 @@ if TYPE_CHECKING:
 
 
 class WorkCalendar(TypingProtocol):
-    def closed(self, day: date) -> str | None:
-        """Why `day` is not a working day ('weekend', 'holiday: …'), or None if it is one."""
+    def closed(self, day: date) -> Message | None:
+        """Why `day` is not a working day (day.weekend, day.public_holiday, day.site_closed),
+        or None if it is one. The same day must always get the same answer: solvers remember
+        it."""
         ...
+
+
+WEEKEND = msg("day.weekend")
 
 
 class MondayToFriday:
     """Working days when no country or site calendar is given."""
 
-    def closed(self, day: date) -> str | None:
-        return "weekend" if day.weekday() >= 5 else None
+    def closed(self, day: date) -> Message | None:
+        return WEEKEND if day.weekday() >= 5 else None
 
 
 class Event(NamedTuple):
@@ -34,7 +40,7 @@ class Event(NamedTuple):
     end: date  # inclusive
     day: int  # start relative to D0
     day_end: int
-    notes: tuple[str, ...] = ()
+    notes: tuple[Text, ...] = ()  # why it moved, tasks due: messages (views.facts words them)
     time: str | None = None  # HH:MM local: a timed appointment on each day of the step
     minutes: int = 60  # length of the timed appointment
 
@@ -45,7 +51,7 @@ class Plan(NamedTuple):
     start: date
     day0: date
     events: tuple[Event, ...]
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[Text, ...] = ()
     patient: Patient | None = None
     dosing: Dosing | None = None
     age: int | None = None  # on D0: decides CAPD/ICE and the other age rules everywhere

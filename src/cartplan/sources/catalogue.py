@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
+from collections.abc import Callable
 from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -180,42 +181,153 @@ def _rebuild(kind: Any, value: Any) -> Any:
     ValueError, so a format change the rebuild does not follow means a fresh parse, never a
     wrong value.
     """
+    return _builder(kind)(value)
+
+
+_BUILDERS: dict[Any, Callable[[Any], Any]] = {}
+
+
+def _builder(kind: Any) -> Callable[[Any], Any]:
+    """How to rebuild a value of type `kind`: worked out once per type, since a protocol holds
+    thousands of values of a few dozen types (start-up time is a feature)."""
+    try:
+        return _BUILDERS[kind]
+    except KeyError:
+        built = _BUILDERS[kind] = _make_builder(kind)
+        return built
+    except TypeError:  # an annotation that cannot be a key: worked out each time
+        return _make_builder(kind)
+
+
+def _make_builder(kind: Any) -> Callable[[Any], Any]:
     import enum
     import types
     import typing
 
     from pydantic import BaseModel
 
+    def refuse(value: Any) -> Any:
+        raise ValueError(kind)
+
     origin, args = typing.get_origin(kind), typing.get_args(kind)
     if origin is typing.Annotated:
-        return _rebuild(args[0], value)
+        return _builder(args[0])
     if origin in (typing.Union, types.UnionType):
-        for option in args:
-            try:
-                return _rebuild(option, value)
-            except ValueError:
-                continue
-        raise ValueError(kind)
-    if origin is list and isinstance(value, list):
-        return [_rebuild(args[0], v) for v in value]
-    if origin is tuple and isinstance(value, list) and len(value) == len(args):
-        return tuple(_rebuild(a, v) for a, v in zip(args, value, strict=True))
-    if origin is typing.Literal and any(value == a and type(value) is type(a) for a in args):
-        return value
-    if origin is None and isinstance(kind, type):
-        if issubclass(kind, BaseModel) and isinstance(value, dict):
-            fields = kind.model_fields
-            if not set(value) <= set(fields):
+
+        def union(value: Any) -> Any:
+            for option in args:
+                try:
+                    return _builder(option)(value)
+                except ValueError:
+                    continue
+            raise ValueError(kind)
+
+        return union
+    if origin is list:
+
+        def listed(value: Any) -> Any:
+            if not isinstance(value, list):
                 raise ValueError(kind)
-            built = {k: _rebuild(fields[k].annotation, v) for k, v in value.items()}
-            return kind.model_construct(_fields_set=set(value), **built)
+            item = _builder(args[0])
+            return [item(v) for v in value]
+
+        return listed
+    if origin is tuple:
+
+        def fixed(value: Any) -> Any:
+            if not isinstance(value, list) or len(value) != len(args):
+                raise ValueError(kind)
+            return tuple(_builder(a)(v) for a, v in zip(args, value, strict=True))
+
+        return fixed
+    if origin is typing.Literal:
+
+        def literal(value: Any) -> Any:
+            if any(value == a and type(value) is type(a) for a in args):
+                return value
+            raise ValueError(kind)
+
+        return literal
+    if origin is None and isinstance(kind, type):
+        if issubclass(kind, BaseModel):
+            fields = kind.model_fields
+            construct = _constructor(kind)
+
+            def model(value: Any) -> Any:
+                if not isinstance(value, dict) or not set(value) <= fields.keys():
+                    raise ValueError(kind)
+                built = {k: _builder(fields[k].annotation)(v) for k, v in value.items()}
+                return construct(set(value), built)
+
+            return model
         if issubclass(kind, enum.Enum):
-            return kind(value)
-        if kind is float and type(value) in (int, float):
-            return float(value)
-        if kind in (int, str, bool, type(None)) and type(value) is kind:
-            return value
-    raise ValueError(kind)
+            return kind
+        if kind is float:
+
+            def number(value: Any) -> Any:
+                if type(value) in (int, float):
+                    return float(value)
+                raise ValueError(kind)
+
+            return number
+        if kind in (int, str, bool, type(None)):
+
+            def exact(value: Any) -> Any:
+                if type(value) is kind:
+                    return value
+                raise ValueError(kind)
+
+            return exact
+    return refuse
+
+
+def _constructor(kind: Any) -> Callable[[set[str], dict[str, Any]], Any]:
+    """`kind.model_construct` for our own frozen models, without its per-call work (aliases,
+    default lookups): immutable defaults are taken as they are, others made fresh each time."""
+    from pydantic_core import PydanticUndefined
+
+    plain = (
+        kind.model_config.get("extra") != "allow"
+        and not kind.__pydantic_root_model__
+        and not kind.__pydantic_post_init__
+        and all(f.alias is None and f.validation_alias is None for f in kind.model_fields.values())
+    )
+    if not plain:
+        return lambda fields_set, built: kind.model_construct(_fields_set=fields_set, **built)
+    immutable = (type(None), bool, int, float, str, tuple, frozenset)
+    plan = []
+    for name, field in kind.model_fields.items():
+        default, how = field.default, "factory"
+        if field.default_factory is None:
+            if default is PydanticUndefined:
+                how = "required"
+            elif type(default) in immutable:
+                how = "as is"
+            elif type(default) in (list, dict) and not default:
+                how = "new empty"  # pydantic would copy it: a fresh one is that copy
+        plan.append((name, field, how, default))
+    setattr_ = object.__setattr__
+
+    def construct(fields_set: set[str], built: dict[str, Any]) -> Any:
+        values: dict[str, Any] = {}
+        for name, field, how, default in plan:
+            if name in built:
+                values[name] = built[name]
+            elif how == "as is":
+                values[name] = default
+            elif how == "new empty":
+                values[name] = type(default)()
+            elif how == "factory":
+                values[name] = field.get_default(call_default_factory=True, validated_data=values)
+            # a required field left out stays out, as model_construct leaves it
+        m = kind.__new__(kind)
+        setattr_(m, "__dict__", values)
+        setattr_(m, "__pydantic_fields_set__", fields_set)
+        setattr_(m, "__pydantic_extra__", None)
+        setattr_(m, "__pydantic_private__", None)
+        return m
+
+    return construct
 
 
 @functools.cache

@@ -1,4 +1,5 @@
-"""Working-day calendars: weekends and public holidays from `holidays`, plus site closures."""
+"""Working-day calendars: weekends and public holidays from `holidays` (or the user's cache of
+them), plus site closures."""
 
 from __future__ import annotations
 
@@ -6,11 +7,12 @@ import re
 from collections.abc import Mapping
 from datetime import date, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from cartplan.dates import parse_date
 from cartplan.errors import InputError
-from cartplan.schedule.plan import MondayToFriday
+from cartplan.messages import Message, msg
+from cartplan.schedule.plan import WEEKEND, MondayToFriday
 
 if TYPE_CHECKING:
     from holidays import HolidayBase
@@ -30,12 +32,12 @@ class SiteCalendar:
         closures: Mapping[date, str] | None = None,
     ) -> None:
         self.closures = dict(closures or {})
-        self._seen: dict[date, str | None] = {}
-        self.holidays: HolidayBase | None = None
+        self._seen: dict[date, Message | None] = {}
+        self.holidays: PublicHolidays | None = None
         if country is not None:
-            self.holidays = country_holidays(country, subdiv)
+            self.holidays = PublicHolidays(country, subdiv)
 
-    def closed(self, day: date) -> str | None:
+    def closed(self, day: date) -> Message | None:
         """Why `day` is closed, or None; remembered per day (the solver asks again and again)."""
         try:
             return self._seen[day]
@@ -43,19 +45,140 @@ class SiteCalendar:
             reason = self._seen[day] = self._closed(day)
             return reason
 
-    def _closed(self, day: date) -> str | None:
+    def _closed(self, day: date) -> Message | None:
         if day in self.closures:
-            return f"site closed ({self.closures[day]})"
+            return msg("day.site_closed", reason=self.closures[day])
         if self.holidays is None:
             return MondayToFriday().closed(day)
-        name = self.holidays.get(day)
+        return self.holidays.closed(day)
+
+
+class _Year(NamedTuple):
+    names: dict[str, str]  # "MM-DD" -> the holiday's name (several joined by "; ")
+    weekend: str  # one character a day of the year: "1" a weekend day that is not worked
+
+
+_YEARS_AHEAD = 17  # computed at once: a plan reaches 15 years past D0 (long-term follow-up)
+_YEARS_BEFORE = 2  # and a backward plan starts up to two years before its D0
+
+
+class PublicHolidays:
+    """Public holidays and non-working weekend days of a country (and subdivision).
+
+    Computed by the `holidays` library, which costs a tenth of a second to import and more to
+    build; what it computed is kept per country, subdivision and year in the user's cache folder
+    (JSON, served only when trusted and when its key matches: cartplan's and the library's
+    versions, this module's code and the language the names are written in), so a plan for a
+    country the user planned before reads that instead of importing the library.
+    """
+
+    def __init__(self, country: str, subdiv: str | None) -> None:
+        self.code = country.upper()
+        self.subdiv = subdiv
+        self.years: dict[int, _Year] = {}
+        self._file = _cache_file(self.code, subdiv)
+        self._key = _cache_key(self.code, subdiv) if self._file is not None else ""
+        if self._file is not None:
+            from cartplan.sources.cache import read_entry
+
+            self.years = _years_from(read_entry(self._file, self._key)) or {}
+        if not self.years:  # a country or subdivision never seen: checked now, not mid-plan
+            country_holidays(country, subdiv)
+
+    def closed(self, day: date) -> Message | None:
+        year = self.years.get(day.year)
+        if year is None:
+            year = self._compute(day.year)
+        name = year.names.get(f"{day.month:02d}-{day.day:02d}")
         if name:
-            return f"public holiday ({name})"
-        # is_working_day knows the country's weekend and its make-up working days (e.g. CN).
-        return None if self.holidays.is_working_day(day) else "weekend"
+            return msg("day.public_holiday", name=name)
+        # the library knows the country's weekend and its make-up working days (e.g. CN)
+        return WEEKEND if year.weekend[day.timetuple().tm_yday - 1] == "1" else None
+
+    def _compute(self, year: int) -> _Year:
+        wanted = range(year - _YEARS_BEFORE, year + _YEARS_AHEAD + 1)
+        missing = [y for y in wanted if y not in self.years]
+        # every year around them populated first: an observed day can cross a new year
+        lib = country_holidays(self.code, self.subdiv, range(missing[0] - 1, missing[-1] + 2))
+        for y in missing:
+            names: dict[str, str] = {}
+            weekend = []
+            day = date(y, 1, 1)
+            while day.year == y:
+                name = lib.get(day)
+                if name:
+                    names[f"{day.month:02d}-{day.day:02d}"] = name
+                weekend.append("1" if not name and not lib.is_working_day(day) else "0")
+                day += timedelta(days=1)
+            self.years[y] = _Year(names, "".join(weekend))
+        if self._file is not None:
+            from cartplan.sources.cache import write_entry
+
+            data = {str(y): {"names": v.names, "weekend": v.weekend} for y, v in self.years.items()}
+            write_entry(self._file, self._key, data)
+        return self.years[year]
 
 
-def country_holidays(country: str, subdiv: str | None) -> HolidayBase:
+def _cache_file(code: str, subdiv: str | None) -> Path | None:
+    from cartplan.sources.catalogue import cache_dir
+
+    folder = cache_dir()
+    if folder is None or not _NAME.fullmatch(code) or not _NAME.fullmatch(subdiv or "_"):
+        return None  # a name that is not a code is never a file name (the library refuses it)
+    return folder / f"holidays-{code}-{subdiv or '_'}.json"
+
+
+_NAME = re.compile(r"[A-Za-z0-9_-]{1,12}")
+
+
+def _cache_key(code: str, subdiv: str | None) -> str:
+    """What the cached days depend on: the library's version and data, this module's code,
+    cartplan's version, and the language gettext picks for the names (from the environment)."""
+    import hashlib
+    import os
+    from importlib.util import find_spec
+
+    from cartplan import __version__
+
+    h = hashlib.sha256(f"{__version__}\0{code}\0{subdiv}\0".encode())
+    h.update(Path(__file__).read_bytes())
+    spec = find_spec("holidays")  # finds the package without importing it
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        try:
+            h.update((Path(folder) / "version.py").read_bytes())
+        except OSError:
+            h.update(b"no version")
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        h.update(f"\0{var}={os.environ.get(var, '')}".encode("utf-8", "surrogateescape"))
+    return h.hexdigest()
+
+
+def _years_from(data: object) -> dict[int, _Year] | None:
+    """The years of a cache entry, or None when any part is not what _compute writes."""
+    if not isinstance(data, dict):
+        return None
+    years: dict[int, _Year] = {}
+    for key, value in data.items():
+        if not (isinstance(key, str) and key.isdigit() and isinstance(value, dict)):
+            return None
+        y = int(key)
+        names, weekend = value.get("names"), value.get("weekend")
+        length = (date(y + 1, 1, 1) - date(y, 1, 1)).days if 1 <= y < 9999 else -1
+        if not (isinstance(weekend, str) and len(weekend) == length and set(weekend) <= {"0", "1"}):
+            return None
+        if not isinstance(names, dict) or not all(
+            isinstance(k, str) and _MMDD.fullmatch(k) and isinstance(v, str) and v
+            for k, v in names.items()
+        ):
+            return None
+        years[y] = _Year(names, weekend)
+    return years
+
+
+_MMDD = re.compile(r"\d\d-\d\d")
+
+
+def country_holidays(country: str, subdiv: str | None, years: range | None = None) -> HolidayBase:
     import holidays
 
     supported = holidays.list_supported_countries()
@@ -71,7 +194,7 @@ def country_holidays(country: str, subdiv: str | None) -> HolidayBase:
             + ", ".join(supported[code])
             + ")"
         )
-    return holidays.country_holidays(code, subdiv=subdiv)
+    return holidays.country_holidays(code, subdiv=subdiv, years=years)
 
 
 def read_closures(path: Path) -> dict[date, str]:

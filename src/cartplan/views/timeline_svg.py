@@ -19,7 +19,7 @@ import html
 from datetime import date, timedelta
 
 from cartplan.i18n import day as fmt_day
-from cartplan.i18n import is_english, month_year, short_day, weekday, words
+from cartplan.i18n import is_english, month_year, render, short_day, weekday, words
 from cartplan.i18n.marker import N_
 from cartplan.protocol.format import Stage
 from cartplan.schedule.plan import Event, Plan
@@ -223,8 +223,8 @@ def _days(c: _Chart, top: float, chart_h: float) -> list[str]:
         why = calendar.closed(d) if calendar is not None else None
         if why is None:
             continue
-        fill = "#ececec" if why == "weekend" else "url(#closed)"
-        said = words(lang)(WEEKEND) if why == "weekend" else why
+        fill = "#ececec" if why.code == "day.weekend" else "url(#closed)"
+        said = render(why, lang)
         out.append(
             f'<rect class="closed" x="{_n(c.x(d))}" y="{_n(top)}" width="{_n(c.dx)}" '
             f'height="{_n(chart_h)}" fill="{fill}"><title>{e(fmt_day(d, lang))}: {e(said)}</title>'
