@@ -503,6 +503,11 @@ def fail(message: str, code: int) -> NoReturn:
 PLANNING = {"schedule": schedule, "checklist": checklist, "publish": publish}
 
 
+from cartplan.cli import plans as _plans  # noqa: E402 - it uses the options declared above
+
+app.add_typer(_plans.plan_app, name="plan")
+
+
 def runner(args: list[str]) -> typer.Typer:
     """The app to run: for a planning command, an app holding only that command.
 
@@ -555,11 +560,12 @@ def main(argv: list[str] | None = None) -> None:
     restore = _stop_on_signals()
     try:
         try:
-            code = runner(args)(
-                args=args[1:] if args and args[0] in PLANNING else args,
-                standalone_mode=False,
-                prog_name=f"cartplan {args[0]}" if args and args[0] in PLANNING else "cartplan",
+            one, rest, prog = _plans.single(args) or (
+                runner(args),
+                args[1:] if args and args[0] in PLANNING else args,
+                f"cartplan {args[0]}" if args and args[0] in PLANNING else "cartplan",
             )
+            code = one(args=rest, standalone_mode=False, prog_name=prog)
             terminal.flush()
         finally:
             restore()

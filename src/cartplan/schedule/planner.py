@@ -66,9 +66,11 @@ class _Solver:
         calendar: WorkCalendar,
         order: list[Node],
         not_before: Mapping[str, tuple[date, str]] | None = None,
+        pins: Mapping[str, date] | None = None,
     ) -> None:
         self.p = protocol
         self.not_before = dict(not_before or {})
+        self.pins = dict(pins or {})
         self.values = values
         self.calendar = calendar
         self.order = order
@@ -145,6 +147,8 @@ class _Solver:
                 conflict |= below
             else:
                 problem, others = violated
+                if sid in self.pins:
+                    problem = f"{sid} is fixed on {fmt(day)}: {problem}"
                 self._fail(i, problem)
                 conflict |= others
                 if not fallback and preferred_problem is None:
@@ -186,6 +190,10 @@ class _Solver:
         """
         s = self.steps[sid]
         pl = s.placement
+        if sid in self.pins:  # a recorded or fixed day: the only candidate, whatever the window
+            self.work += 1
+            yield self.pins[sid], None, False
+            return
         target = self._target(sid)
         self.work += 1  # even a step with no candidate day costs its target
         early, late = self.v(pl.early), self.v(pl.late)
@@ -370,8 +378,13 @@ def schedule(
     washout: WashoutTable | None = None,
     times: Mapping[str, str] | None = None,
     durations: Mapping[str, int] | None = None,
+    pins: Mapping[str, date] | None = None,
 ) -> Plan:
     """Plan forward from the first washout day (`start`) or backward from a target D0 (`infusion`).
+
+    `pins` fix steps' first days (recorded actual dates, a deferral's new day): a pinned step's
+    only candidate start is its pinned date, inside its window or not; a pin that breaks a
+    constraint makes the plan infeasible, and the error names the pinned step.
 
     Backward planning returns the latest start whose plan puts the infusion on that day. With a
     patient, the medication history sets the earliest apheresis (EBMT intervals from `washout`),
@@ -385,6 +398,9 @@ def schedule(
                     f"--set {sid}.{what}: protocol {protocol.id} has no step '{sid}' "
                     f"(steps: {', '.join(s.id for s in protocol.steps)})"
                 )
+    for sid in pins or {}:
+        if not any(s.id == sid for s in protocol.steps):
+            raise InputError(f"pinned step '{sid}': protocol {protocol.id} has no such step")
     facts: frozenset[str] = frozenset()
     not_before: dict[str, tuple[date, str]] = {}
     meds = None
@@ -402,7 +418,12 @@ def schedule(
         update={"steps": [s for s in protocol.steps if set(s.only_if) <= facts]}
     )
     solver = _Solver(
-        active, values, calendar or MondayToFriday(), dependency_order(active), not_before
+        active,
+        values,
+        calendar or MondayToFriday(),
+        dependency_order(active),
+        not_before,
+        {sid: day for sid, day in (pins or {}).items() if any(s.id == sid for s in active.steps)},
     )
     if infusion is not None and start is None:
         try:
