@@ -49,7 +49,9 @@ class Store:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Store]:
+def store(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Store]:
     """A new, empty store of each kind; CARTPLAN_DB names it for the CLI and subprocesses."""
     if request.param == "sqlite":
         path = tmp_path / "plans.db"

@@ -33,7 +33,11 @@ def state(data: bytes) -> dict[str, tuple[int, str, str]]:
     """UID -> (SEQUENCE, DTSTART, SUMMARY)."""
     cal = icalendar.Calendar.from_ical(data)
     return {
-        str(e["uid"]): (int(e.get("sequence", 0)), e["dtstart"].to_ical().decode(), str(e["summary"]))
+        str(e["uid"]): (
+            int(e.get("sequence", 0)),
+            e["dtstart"].to_ical().decode(),
+            str(e["summary"]),
+        )
         for e in cal.walk("VEVENT")
     }
 
@@ -59,10 +63,33 @@ def test_files_follow_the_plan(run: Run, store: Store, tmp_path: Path) -> None:
     assert "team-meeting@example.org" in state(single.read_bytes())
 
     ok(run("plan", "record", plan, "fu-d7", "--status", "cancelled", "--reason", "n/a"))
-    ok(run("plan", "record", plan, "fu-m3", "--status", "deferred", "--date", "2025-09-18",
-           "--reason", "patient away"))
-    report = ok(run("plan", "export", plan, "--ics-dir", str(folder), "--ics", str(single),
-                    "--now", "2025-04-02T09:00:00Z"))
+    ok(
+        run(
+            "plan",
+            "record",
+            plan,
+            "fu-m3",
+            "--status",
+            "deferred",
+            "--date",
+            "2025-09-18",
+            "--reason",
+            "patient away",
+        )
+    )
+    report = ok(
+        run(
+            "plan",
+            "export",
+            plan,
+            "--ics-dir",
+            str(folder),
+            "--ics",
+            str(single),
+            "--now",
+            "2025-04-02T09:00:00Z",
+        )
+    )
     again = state((folder / "all.ics").read_bytes())
     assert d7 not in again  # cancelled: gone
     assert again[m3][0] == first[m3][0] + 1  # moved: same UID, higher SEQUENCE
@@ -97,7 +124,10 @@ def server_events(calendar: Any) -> dict[str, tuple[int, str, str]]:
 
 
 def test_publish_follows_the_plan_on_radicale(
-    run: Run, store: Store, radicale: str, monkeypatch: Any  # noqa: F811
+    run: Run,
+    store: Store,
+    radicale: str,
+    monkeypatch: Any,  # noqa: F811
 ) -> None:
     calendar = make_calendar(radicale)
     calendar.add_event(ical=FOREIGN.decode())
@@ -112,8 +142,20 @@ def test_publish_follows_the_plan_on_radicale(
     infusion = uid_of(first, "CAR-T infusion")
 
     ok(run("plan", "record", plan, "fu-d7", "--status", "cancelled", "--reason", "n/a"))
-    ok(run("plan", "record", plan, "fu-m3", "--status", "deferred", "--date", "2025-09-18",
-           "--reason", "patient away"))
+    ok(
+        run(
+            "plan",
+            "record",
+            plan,
+            "fu-m3",
+            "--status",
+            "deferred",
+            "--date",
+            "2025-09-18",
+            "--reason",
+            "patient away",
+        )
+    )
     report = ok(run(*publish, "--now", "2025-04-02T09:00:00Z"))
     assert "1 removed" in report.out
     again = server_events(calendar)

@@ -13,9 +13,26 @@ from tests.conftest import Run
 from tests.store.conftest import Store, new_plan, ok
 
 FOLLOW_UPS = [
-    "fu-m2", "fu-m3", "fu-m4", "fu-m5", "fu-m6", "fu-m7", "fu-m8", "fu-m9", "fu-m10", "fu-m11",
-    "fu-m12", "fu-m18", "fu-m24", "ltfu-y3", "ltfu-y4", "ltfu-y5", "ltfu-y6", "ltfu-y7",
-    "ltfu-y8", "ltfu-y9",
+    "fu-m2",
+    "fu-m3",
+    "fu-m4",
+    "fu-m5",
+    "fu-m6",
+    "fu-m7",
+    "fu-m8",
+    "fu-m9",
+    "fu-m10",
+    "fu-m11",
+    "fu-m12",
+    "fu-m18",
+    "fu-m24",
+    "ltfu-y3",
+    "ltfu-y4",
+    "ltfu-y5",
+    "ltfu-y6",
+    "ltfu-y7",
+    "ltfu-y8",
+    "ltfu-y9",
 ]
 
 
@@ -33,8 +50,18 @@ def test_twenty_records_on_one_plan_land_or_conflict(run: Run, store: Store) -> 
     plan = new_plan(run)
     procs = {
         f"user{i:02d}": start(
-            "plan", "record", plan, step, "--status", "cancelled", "--reason", f"reason {i}",
-            "--by", f"user{i:02d}", "--today", "2025-04-01",
+            "plan",
+            "record",
+            plan,
+            step,
+            "--status",
+            "cancelled",
+            "--reason",
+            f"reason {i}",
+            "--by",
+            f"user{i:02d}",
+            "--today",
+            "2025-04-01",
         )
         for i, step in enumerate(FOLLOW_UPS)
     }
@@ -65,12 +92,34 @@ def test_twenty_records_on_one_plan_land_or_conflict(run: Run, store: Store) -> 
 def test_writers_of_different_plans_all_succeed(run: Run, store: Store) -> None:
     plans = [new_plan(run, label=f"P-{i}") for i in range(6)]
     procs = [
-        start("plan", "record", p, "apheresis", "--status", "done", "--date", "2025-05-23",
-              "--reason", "late slot", "--today", "2025-05-23")
+        start(
+            "plan",
+            "record",
+            p,
+            "apheresis",
+            "--status",
+            "done",
+            "--date",
+            "2025-05-23",
+            "--reason",
+            "late slot",
+            "--today",
+            "2025-05-23",
+        )
         for p in plans
     ] + [
-        start("plan", "new", "-p", "lupus-flucy", "--start", "2025-05-01", "--label", f"Q-{i}",
-              "--today", "2025-04-01")
+        start(
+            "plan",
+            "new",
+            "-p",
+            "lupus-flucy",
+            "--start",
+            "2025-05-01",
+            "--label",
+            f"Q-{i}",
+            "--today",
+            "2025-04-01",
+        )
         for i in range(6)
     ]
     for proc in procs:
@@ -84,8 +133,18 @@ def test_writers_of_different_plans_all_succeed(run: Run, store: Store) -> None:
 def test_a_change_computed_from_an_old_revision_is_refused(run: Run, store: Store) -> None:
     plan = new_plan(run)
     ok(run("plan", "record", plan, "fu-d7", "--status", "cancelled", "--reason", "n/a"))
-    stale = run("plan", "record", plan, "fu-d14", "--status", "cancelled", "--reason", "n/a",
-                "--if-revision", "1")
+    stale = run(
+        "plan",
+        "record",
+        plan,
+        "fu-d14",
+        "--status",
+        "cancelled",
+        "--reason",
+        "n/a",
+        "--if-revision",
+        "1",
+    )
     assert stale.code == 7
     assert "is at revision 2, not 1" in stale.err
     history = json.loads(ok(run("plan", "history", plan, "--format", "json")).out)

@@ -24,8 +24,20 @@ def test_the_story(run: Run, store: Store) -> None:
     assert before["infusion"]["start"] == "2025-06-16"
 
     # apheresis done a day late: first the preview, which saves nothing
-    late = ("plan", "record", plan, "apheresis", "--status", "done", "--date", "2025-05-23",
-            "--reason", "apheresis slot moved by the unit", "--today", "2025-05-23")
+    late = (
+        "plan",
+        "record",
+        plan,
+        "apheresis",
+        "--status",
+        "done",
+        "--date",
+        "2025-05-23",
+        "--reason",
+        "apheresis slot moved by the unit",
+        "--today",
+        "2025-05-23",
+    )
     preview = ok(run(*late, "--dry-run"))
     assert "apheresis: Thu 22 May 2025 → Fri 23 May 2025 (+1 d); planned → done" in preview.out
     assert "infusion: Mon 16 Jun 2025 → Tue 17 Jun 2025 (+1 d)" in preview.out
@@ -41,8 +53,24 @@ def test_the_story(run: Run, store: Store) -> None:
     assert after["infusion"]["start"] == "2025-06-17"
 
     # the infusion deferred two days (48 h afebrile rule)
-    ok(run("plan", "record", plan, "infusion", "--status", "deferred", "--date", "2025-06-19",
-           "--reason", "fever: 48 h afebrile rule", "--by", "bob", "--today", "2025-06-17"))
+    ok(
+        run(
+            "plan",
+            "record",
+            plan,
+            "infusion",
+            "--status",
+            "deferred",
+            "--date",
+            "2025-06-19",
+            "--reason",
+            "fever: 48 h afebrile rule",
+            "--by",
+            "bob",
+            "--today",
+            "2025-06-17",
+        )
+    )
     after = events(run, plan)
     assert after["infusion"]["start"] == "2025-06-19"
     assert after["infusion"]["status"] == "deferred"
@@ -50,19 +78,41 @@ def test_the_story(run: Run, store: Store) -> None:
     assert after["fu-d14"]["start"] == "2025-07-03"
 
     # a follow-up cancelled
-    ok(run("plan", "record", plan, "fu-d7", "--status", "cancelled", "--reason",
-           "seen at D14 instead", "--by", "carol", "--today", "2025-06-20"))
+    ok(
+        run(
+            "plan",
+            "record",
+            plan,
+            "fu-d7",
+            "--status",
+            "cancelled",
+            "--reason",
+            "seen at D14 instead",
+            "--by",
+            "carol",
+            "--today",
+            "2025-06-20",
+        )
+    )
     assert events(run, plan)["fu-d7"]["status"] == "cancelled"
 
     # history: who, when, what, why for each change
     history = json.loads(ok(run("plan", "history", plan, "--format", "json")).out)
     assert [(h["revision"], h["action"], h["by"]) for h in history] == [
-        (1, "create", "alice"), (2, "record", "alice"), (3, "record", "bob"), (4, "record", "carol")
+        (1, "create", "alice"),
+        (2, "record", "alice"),
+        (3, "record", "bob"),
+        (4, "record", "carol"),
     ]
     deferral = history[2]
     assert deferral["reason"] == "fever: 48 h afebrile rule"
-    assert deferral["fact"] == {"step": "infusion", "status": "deferred", "date": "2025-06-19",
-                                "reason": "fever: 48 h afebrile rule", "cascade": "downstream"}
+    assert deferral["fact"] == {
+        "step": "infusion",
+        "status": "deferred",
+        "date": "2025-06-19",
+        "reason": "fever: 48 h afebrile rule",
+        "cascade": "downstream",
+    }
     moved = {c["step"]: c for c in deferral["changes"]}
     assert moved["infusion"]["old"]["start"] == "2025-06-17"
     assert moved["infusion"]["new"]["start"] == "2025-06-19"
@@ -81,10 +131,34 @@ def test_audit_rows_cannot_be_edited_or_deleted_and_forced_edits_are_found(
     run: Run, store: Store
 ) -> None:
     plan = new_plan(run)
-    ok(run("plan", "record", plan, "fu-d7", "--status", "cancelled", "--reason", "not needed",
-           "--by", "bob"))
-    ok(run("plan", "record", plan, "fu-d14", "--status", "cancelled", "--reason", "not needed",
-           "--by", "bob"))
+    ok(
+        run(
+            "plan",
+            "record",
+            plan,
+            "fu-d7",
+            "--status",
+            "cancelled",
+            "--reason",
+            "not needed",
+            "--by",
+            "bob",
+        )
+    )
+    ok(
+        run(
+            "plan",
+            "record",
+            plan,
+            "fu-d14",
+            "--status",
+            "cancelled",
+            "--reason",
+            "not needed",
+            "--by",
+            "bob",
+        )
+    )
     for statement in (
         "UPDATE audit SET by = 'mallory' WHERE entry = 2",
         "DELETE FROM audit WHERE entry = 3",
@@ -133,8 +207,9 @@ def test_a_revision_changed_behind_the_trail_is_found(run: Run, store: Store) ->
         store.sql("DROP TRIGGER revisions_no_update")
     else:
         store.sql("DROP TRIGGER revisions_append_only ON revisions")
-    store.sql("UPDATE revisions SET content = replace(content, 'cancelled', 'planned') "
-              "WHERE revision = 2")
+    store.sql(
+        "UPDATE revisions SET content = replace(content, 'cancelled', 'planned') WHERE revision = 2"
+    )
     failed = run("plan", "verify")
     assert failed.code == 8
     assert "audit entry 2" in failed.err and "revision 2 does not match" in failed.err

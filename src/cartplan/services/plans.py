@@ -15,7 +15,7 @@ from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from cartplan.errors import InputError
+from cartplan.errors import InfeasiblePlanError, InputError
 from cartplan.services.planning import PlanArgs
 
 if TYPE_CHECKING:
@@ -356,16 +356,21 @@ def record(
     fact = Fact(step, st, when, reason)
     calendar = _calendar(loaded.request)
     solve = _solver(loaded.request, loaded.patient, calendar)
-    outcome = replan.record(
-        loaded.protocol,
-        loaded.plan,
-        loaded.states,
-        fact,
-        cascade=cascade,
-        today=day,
-        calendar=calendar,
-        solve=lambda p, pins: solve(p, pins, loaded.plan.start),
-    )
+    try:
+        outcome = replan.record(
+            loaded.protocol,
+            loaded.plan,
+            loaded.states,
+            fact,
+            cascade=cascade,
+            today=day,
+            calendar=calendar,
+            solve=lambda p, pins: solve(p, pins, loaded.plan.start),
+        )
+    except InfeasiblePlanError as e:
+        raise InfeasiblePlanError(
+            f"{step} {status}: refused, nothing was saved — it leaves no plan: {e}"
+        ) from None
     if dry_run:
         return Preview(loaded, outcome, base, None)
     fact_record = FactRecord(
@@ -587,14 +592,19 @@ def migrate(
     new_protocol = _with_choices(target, loaded.request)
     calendar = _calendar(loaded.request)
     solve = _solver(loaded.request, loaded.patient, calendar)
-    outcome = replan.migrate(
-        loaded.protocol,
-        new_protocol,
-        loaded.plan,
-        loaded.states,
-        today=_today(loaded, today),
-        solve=lambda p, pins: solve(p, pins, loaded.plan.start),
-    )
+    try:
+        outcome = replan.migrate(
+            loaded.protocol,
+            new_protocol,
+            loaded.plan,
+            loaded.states,
+            today=_today(loaded, today),
+            solve=lambda p, pins: solve(p, pins, loaded.plan.start),
+        )
+    except InfeasiblePlanError as e:
+        raise InfeasiblePlanError(
+            f"migrate to {target.id} {version}: refused, nothing was saved — it leaves no plan: {e}"
+        ) from None
     if dry_run:
         return Preview(loaded, outcome, base, None)
     new_rev = _revision(

@@ -208,6 +208,9 @@ def create(
 ) -> None:
     """A new plan with its first revision and audit entry, in one transaction."""
     with db.writing():
+        other = db.one("SELECT plan_id FROM plans WHERE label = :l AND status = 'active'", l=label)
+        if other is not None:
+            raise InputError(_label_taken(label, str(other[0])))
         _put_snapshot(db, first.snapshot, protocol_id, first.protocol_version, snapshot_content)
         try:
             db.run(
@@ -221,20 +224,21 @@ def create(
                 day0=first.day0,
                 at=first.at,
             )
-        except Duplicate:
-            other = db.one(
-                "SELECT plan_id FROM plans WHERE label = :l AND status = 'active'", l=label
-            )
-            raise InputError(
-                f"--label {label}: already the label of active plan {other[0] if other else '?'}"
-                "; labels are unique among active plans (close that plan, or choose another)"
-            ) from None
+        except Duplicate:  # another cartplan took the label meanwhile
+            raise InputError(_label_taken(label, "made just now")) from None
         db.run(
             "INSERT INTO requests (plan_id, content) VALUES (:p, :c)",
             p=plan_id,
             c=request_content,
         )
         _append_rows(db, plan_id, 1, first, chain.genesis(plan_id))
+
+
+def _label_taken(label: str, other: str) -> str:
+    return (
+        f"--label {label}: already the label of active plan {other}; labels are unique among "
+        "active plans (close that plan, or choose another)"
+    )
 
 
 def append(
