@@ -48,6 +48,14 @@ class Store:
             conn.close()
 
 
+@pytest.fixture(autouse=True)
+def _never_the_users_store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reaches the user's own plan store: CARTPLAN_DB and XDG_DATA_HOME point into this
+    test's folder unless the test (or the store fixture) says otherwise."""
+    monkeypatch.setenv("CARTPLAN_DB", f"sqlite:///{tmp_path / 'default-store.db'}")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def store(
     request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

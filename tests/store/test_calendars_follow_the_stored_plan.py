@@ -126,8 +126,8 @@ def server_events(calendar: Any) -> dict[str, tuple[int, str, str]]:
 def test_publish_follows_the_plan_on_radicale(
     run: Run,
     store: Store,
-    radicale: str,
-    monkeypatch: Any,  # noqa: F811
+    radicale: str,  # noqa: F811 - the fixture, imported
+    monkeypatch: Any,
 ) -> None:
     calendar = make_calendar(radicale)
     calendar.add_event(ical=FOREIGN.decode())

@@ -216,7 +216,9 @@ def _print_change(preview: Preview, fmt: ChangeFormat) -> None:
 @plan_app.command("record")
 def plan_record(
     plan: PlanRef,
-    step: Annotated[str, typer.Argument(help="The protocol step id (see plan show).")],
+    step: Annotated[
+        str, typer.Argument(metavar="STEP", help="The protocol step id (see plan show).")
+    ],
     status: Annotated[Status, typer.Option(help="What happened.")],
     reason: Annotated[str, typer.Option(help="Why (kept in the audit trail).")],
     on: Annotated[
@@ -367,7 +369,8 @@ def plan_close(
 def plan_export(
     plan: PlanRef,
     ics: Annotated[
-        Path | None, typer.Option("--ics", metavar="FILE", help="Write one .ics calendar.")
+        Path | None,
+        typer.Option("--ics", metavar="FILE", help="Write one .ics calendar ('-' for stdout)."),
     ] = None,
     ics_dir: Annotated[
         Path | None,

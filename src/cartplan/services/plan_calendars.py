@@ -73,6 +73,13 @@ def export(
     files: dict[Path, bytes] = {}
     syncs: list[Sync] = []
     pid = loaded.row.plan_id
+    if file is not None and str(file) == "-":  # stdout: nothing to compare with or log
+        from cartplan.exports import ics
+        from cartplan.views import terminal
+
+        name = None if not teams else "+".join(teams)
+        terminal.out_bytes(ics.calendar(follow.build(plan, opts, teams, {}), plan, opts, name))
+        file = None
     if file is not None:
         target = os.path.abspath(file)
         name = None if not teams else "+".join(teams)

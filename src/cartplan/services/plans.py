@@ -12,7 +12,7 @@ import json
 import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cartplan.errors import InfeasiblePlanError, InputError
@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from cartplan.lifecycle.changes import Change
     from cartplan.lifecycle.replan import Outcome
     from cartplan.lifecycle.states import Cascade, State
-    from cartplan.messages import Message
     from cartplan.patient.model import Patient
     from cartplan.protocol.format import Protocol
     from cartplan.schedule.plan import Plan, WorkCalendar
@@ -454,7 +453,6 @@ def new(db: Db, args: PlanArgs, by: str, reason: str | None, now: datetime) -> t
     import secrets
 
     from cartplan.dates import parse_date
-    from cartplan.lifecycle.replan import Outcome
     from cartplan.schedule import planner
     from cartplan.services.planning import (
         parse_overrides,
@@ -532,7 +530,6 @@ def new(db: Db, args: PlanArgs, by: str, reason: str | None, now: datetime) -> t
         day0=plan.day0.isoformat(),
         protocol_version=original.version,
     )
-    _ = Outcome  # the first revision has no change set beyond its events
     repo.create(db, plan_id, label, original.id, content, _dump(request), first)
     return plan_id, plan
 
@@ -773,7 +770,3 @@ def calendar_options(loaded: Loaded, now: datetime, include_phi: bool) -> Any:
     return ics.Options(
         loaded.row.plan_id, now, site_zone(loaded.request, loaded.patient), include_phi
     )
-
-
-def _unused(_: Message | timedelta) -> None:  # keep TYPE_CHECKING names referenced
-    return None

@@ -74,19 +74,16 @@ def resolve(given: str | None) -> StoreUrl:
 
 
 def shown(url: str) -> str:
-    """The URL as it may be printed: a password in it is hidden."""
+    """The URL as it may be printed: a password in it (user:password@, ?password=) is hidden."""
     scheme, sep, rest = url.partition("://")
     if not sep:
         return url
     authority, slash, tail = rest.partition("/")
     if "@" in authority:
-        user = authority.rpartition("@")[0].partition(":")[0]
-        authority = (
-            f"{user}:***@" + authority.rpartition("@")[2]
-            if ":" in authority.rpartition("@")[0]
-            else authority
-        )
-    query = tail.partition("?")
-    if "password" in query[2].lower():
-        tail = query[0] + "?***"
+        userinfo, _, host = authority.rpartition("@")
+        user, colon, _ = userinfo.partition(":")
+        authority = f"{user}:***@{host}" if colon else authority
+    path, _, query = tail.partition("?")
+    if "password" in query.lower():
+        tail = f"{path}?***"
     return f"{scheme}://{authority}{slash}{tail}"
