@@ -89,6 +89,27 @@ class PublishError(CartplanError):
     exit_code = 6
 
 
+class ConflictError(CartplanError):
+    """Someone else changed the stored plan since this change was computed; nothing was written
+    (exit 7). Show the plan again and repeat the change."""
+
+    exit_code = 7
+
+
+class AuditError(CartplanError):
+    """The audit trail of a stored plan is not intact: an entry was changed, removed or added
+    outside cartplan (exit 8). The message names the first broken entry."""
+
+    exit_code = 8
+
+
+class StoreError(CartplanError):
+    """The plan store cannot be used: unreachable, not a cartplan store, or made by a newer
+    cartplan (exit 9)."""
+
+    exit_code = 9
+
+
 class Interrupted(BaseException):
     """SIGINT or SIGTERM arrived: the CLI cleans up, prints one line, exits 128 + signal number.
 

@@ -734,6 +734,11 @@ def fail(message: str, code: int, lang: str | None = None) -> NoReturn:
 PLANNING = {"schedule": schedule, "checklist": checklist, "publish": publish}
 
 
+from cartplan.cli import plans as _plans  # noqa: E402 - it uses the options declared above
+
+app.add_typer(_plans.plan_app, name="plan")
+
+
 def runner(args: list[str]) -> typer.Typer:
     """The app to run: for a planning command, an app holding only that command.
 
@@ -789,19 +794,19 @@ def main(argv: list[str] | None = None) -> None:
     restore = _stop_on_signals()
     try:
         try:
-            command: Callable[..., Any] = runner(args)
+            one, rest, prog = _plans.single(args) or (
+                runner(args),
+                args[1:] if args and args[0] in PLANNING else args,
+                f"cartplan {args[0]}" if args and args[0] in PLANNING else "cartplan",
+            )
             from cartplan.i18n.lang import guess
 
             if (lang := guess(args)) != "en":  # help in the reader's language
                 from cartplan.cli.help_texts import localized
                 from cartplan.i18n import words as translator
 
-                command = localized(command, translator(lang))
-            code = command(
-                args=args[1:] if args and args[0] in PLANNING else args,
-                standalone_mode=False,
-                prog_name=f"cartplan {args[0]}" if args and args[0] in PLANNING else "cartplan",
-            )
+                one = localized(one, translator(lang))
+            code = one(args=rest, standalone_mode=False, prog_name=prog)
             terminal.flush()
         finally:
             restore()

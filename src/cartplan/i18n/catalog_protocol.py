@@ -9,6 +9,10 @@ from __future__ import annotations
 from cartplan.i18n.marker import N_
 
 PROTOCOL: dict[str, str] = {
+    "failure.not_upstream": N_(
+        "steps[{step}].on_failure.repeat_from: '{back}' is not a step that {step} follows "
+        "from; the path must go back to an earlier step"
+    ),
     "list.none": N_("none"),
     # parameters and their values (graph)
     "parameter.unknown": N_("protocol {protocol} has no parameter '{name}' (known: {known})"),

@@ -378,6 +378,26 @@ class Alarm(Model):
     time: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="Local time of day, HH:MM.")
 
 
+class OnFailure(Model):
+    """What the pathway does when a step fails (e.g. a failed manufacturing): go back to an
+    earlier step and plan it and everything after it again (the re-collection path)."""
+
+    repeat_from: str = Field(
+        description="The earlier step to repeat (e.g. apheresis): it and every step that follows "
+        "from it are planned again; the failed step must follow from it."
+    )
+    after: Value = Field(
+        default=0,
+        description="Days after the failure day the repeated step may start at the earliest "
+        "(then its own working-day rule applies).",
+    )
+    note: str = Field(default="", description="What the team does on this path, in words.")
+    references: list[str] = Field(default=[], description="Reference ids for the path.")
+    assumption: str | None = Field(
+        default=None, description="Set when the path is not confirmed by the literature."
+    )
+
+
 class Step(Model):
     id: Id = Field(description="Step key; unique in the protocol.")
     title: str = Field(description="Short title shown in timelines and calendars.")
@@ -442,6 +462,11 @@ class Step(Model):
         le=1440,
         description="Length of a timed appointment in minutes (e.g. 240 for a 4-hour apheresis); "
         "--set STEP.duration=3h or 90m changes it for one plan.",
+    )
+    on_failure: OnFailure | None = Field(
+        default=None,
+        description="The path when this step fails (e.g. manufacturing: a new apheresis); "
+        "without it a failure stops the pathway there and the team decides.",
     )
     references: list[str] = Field(default=[], description="Reference ids for timing and content.")
     assumption: str | None = Field(

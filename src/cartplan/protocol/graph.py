@@ -111,3 +111,30 @@ def dependency_order(protocol: Protocol) -> list[Node]:
         stuck = sorted({n[0] for n, k in waiting.items() if k > 0}, key=index.__getitem__)
         raise ProtocolError([msg("steps.cycle", steps=stuck)])
     return order
+
+
+def downstream(protocol: Protocol, step_id: str) -> set[str]:
+    """The steps whose first days follow from `step_id`'s days (transitively), not counting
+    itself: placed after it (after D0 when it is the infusion) or held after it by a constraint.
+    Ends that follow a step (`ends_before`, `end_day`) are not counted: a step's end is always
+    worked out again from its start."""
+    steps = {s.id: s for s in protocol.steps}
+    if step_id not in steps:
+        return set()
+    day0 = next((s.id for s in protocol.steps if s.day0), None)
+    users: dict[str, set[str]] = {sid: set() for sid in steps}
+    for s in protocol.steps:
+        after = day0 if s.placement.after == DAY0 else s.placement.after
+        if after is not None and after in users and after != s.id:
+            users[after].add(s.id)
+    for c in protocol.constraints:
+        if c.first.step in users and c.then.step in steps and c.first.step != c.then.step:
+            users[c.first.step].add(c.then.step)
+    seen: set[str] = set()
+    todo = [step_id]
+    while todo:
+        for u in users[todo.pop()]:
+            if u not in seen and u != step_id:
+                seen.add(u)
+                todo.append(u)
+    return seen

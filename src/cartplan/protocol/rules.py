@@ -39,6 +39,7 @@ def validate(p: Protocol) -> list[Text]:
     problems += _renal_bands(p)
     problems += _audiences(p)
     problems += _ward_times(p)
+    problems += _failure_paths(p)
     try:
         order = dependency_order(p)
     except ProtocolError as e:
@@ -47,6 +48,23 @@ def validate(p: Protocol) -> list[Text]:
         if not problems:
             problems += _span(p, order)
     return problems
+
+
+def _failure_paths(p: Protocol) -> list[Message]:
+    """A failure path goes back to a step the failed one follows from (its re-collection)."""
+    from cartplan.protocol.graph import downstream
+
+    out: list[Message] = []
+    for s in p.steps:
+        if s.on_failure is None:
+            continue
+        back = s.on_failure.repeat_from
+        if back != s.id and s.id not in downstream(p, back):
+            out.append(msg("failure.not_upstream", step=s.id, back=back))
+        problem = _param_ref_problem(p, f"steps[{s.id}].on_failure.after", s.on_failure.after)
+        if problem is not None:
+            out.append(problem)
+    return out
 
 
 def _duplicates(kind: str, ids: Iterable[str]) -> list[Message]:
@@ -149,6 +167,9 @@ def _references(p: Protocol) -> list[Message]:
         if s.ends_before is not None:
             step_ref(f"{where}.ends_before", s.ends_before)
         cite(where, s.references)
+        if s.on_failure is not None:
+            step_ref(f"{where}.on_failure.repeat_from", s.on_failure.repeat_from)
+            cite(f"{where}.on_failure", s.on_failure.references)
         for i, d in enumerate(s.regimen):
             cite(f"{where}.regimen[{i}]", d.references)
             for j, band in enumerate(d.renal):

@@ -35,7 +35,9 @@ class Bound(NamedTuple):
     hi: int
     follow: bool = False
     why: Text | None = None
-    kind: str = "pin"  # "pin" | "infusion" (D0 of a backward plan) | "floor": for the words
+    # "pin" | "infusion" (D0 of a backward plan) | "floor": for the words; "actual": a recorded
+    # day — it happened, so it holds outside the window and on a closed day alike
+    kind: str = "pin"
     # a pin taken only where the step's rule could take it (on the side of the window the rule
     # does not prefer, only when no preferred day passes the step's checks): when the search
     # chooses the plan start, a pin must not shorten an interval the rule keeps
@@ -51,7 +53,7 @@ PINNED = msg("pin.moved")
 
 def pin(day: date, kind: str = "pin", strict: bool = False) -> Bound:
     """A step fixed to `day`; a user's pin says so where the step is not on its target."""
-    why = PINNED if kind == "pin" else None
+    why = PINNED if kind == "pin" else None  # an actual day is no move: it happened
     return Bound(day.toordinal(), day.toordinal(), False, why, kind, strict)
 
 
@@ -130,6 +132,8 @@ def window(net: Network, i: int, at: list[int], start: int, bound: Bound | None)
     early, late = net.early[i], net.late[i]
     offsets, fallback_from = net.prefs[i], net.fallback_from[i]
     base, lo, hi = t, t - early, t + late
+    if bound is not None and bound.kind == "actual":
+        return Window(t, bound.lo, (0,), 1, bound.lo, bound.lo, 0)
     if bound is not None and bound.follow and bound.lo > hi:
         # a drug's washout outlasts the window: the window follows the drug
         base, early, lo, hi = bound.lo, 0, bound.lo, bound.lo + late

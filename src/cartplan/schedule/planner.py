@@ -58,6 +58,7 @@ class _Problem(NamedTuple):
     bounds: dict[int, Bound]  # start node -> pin or floor
     pins: dict[str, date]  # as the caller gave them, for the words
     meds: Washout | None
+    actual: bool = False  # the pins are recorded days: they hold outside windows too
 
 
 class _NoStart(Exception):
@@ -77,6 +78,7 @@ def schedule(
     times: Mapping[str, str] | None = None,
     durations: Mapping[str, int] | None = None,
     pins: Mapping[str, date] | None = None,
+    actual: bool = False,
 ) -> Plan:
     """Plan forward from the first washout day (`start`) or backward from a target D0 (`infusion`).
 
@@ -84,7 +86,9 @@ def schedule(
     patient, the medication history sets the earliest apheresis (EBMT intervals from `washout`),
     selects conditional steps, and the plan carries the patient's doses and age rules. `pins`
     fix steps' first days (step id -> date): the plan keeps them or is refused, naming the pin,
-    and every step placed after a pinned one follows it.
+    and every step placed after a pinned one follows it. With `actual`, the pins are days that
+    happened (recorded facts): they hold outside a step's window and on closed days alike; only
+    the constraints between steps still judge them.
     """
     c = compiled(protocol)
     values = bind_parameters(protocol, overrides) if overrides else c.defaults
@@ -111,7 +115,7 @@ def schedule(
         facts |= meds.facts
     net = c.network(facts, values)
     cal = calendar or _MONDAY_TO_FRIDAY
-    problem = _Problem(net, days_of(cal), {}, dict(pins or {}), meds)
+    problem = _Problem(net, days_of(cal), {}, dict(pins or {}), meds, actual)
     _bound_steps(problem, protocol)
     if infusion is not None and start is None:
         try:
@@ -135,7 +139,7 @@ def _bound_steps(problem: _Problem, protocol: Protocol) -> None:
         if sid not in net.start_node:
             steps = [s.id for s in net.protocol.steps]
             raise InputError(msg("pin.unknown_step", protocol=protocol.id, step=sid, steps=steps))
-        bounds[net.start_node[sid]] = pin(day)
+        bounds[net.start_node[sid]] = pin(day, "actual" if problem.actual else "pin")
     meds = problem.meds
     collect = next((s.id for s in protocol.steps if s.stage is Stage.apheresis), None)
     if meds is None or meds.earliest_apheresis is None or collect not in net.start_node:

@@ -137,6 +137,7 @@ class Search:
                     w = window(net, i, at, start, bound)
                     base, prefs = w.base, w.offsets
                     blo, bhi = bound.lo, bound.hi
+                    workday = workday and bound.kind != "actual"
                 work += 1
                 for off in prefs:
                     work += 1
@@ -199,7 +200,7 @@ class Search:
         else:
             low, high = LOWEST, HIGHEST
         strict = bound is not None and bound.strict
-        workday = net.workday[i]
+        workday = net.workday[i] and not (bound is not None and bound.kind == "actual")
         memo = self.days.memo
         closed = self.days.closed
         conflict = set(net.parents[i])

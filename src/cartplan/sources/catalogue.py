@@ -104,6 +104,23 @@ def parse(path: Path) -> Protocol:
     return protocol
 
 
+def from_snapshot(data: object) -> Protocol:
+    """A protocol from the JSON of a stored snapshot (cartplan's own dump of a validated
+    protocol): rebuilt without the validator when its shape is this format's, else validated."""
+    from pydantic import ValidationError
+
+    try:
+        protocol = _rebuild(Protocol, data)
+        if isinstance(protocol, Protocol):
+            return protocol
+    except (ValueError, KeyError, TypeError, RecursionError):
+        pass
+    try:
+        return Protocol.model_validate(data)
+    except ValidationError as e:
+        raise ProtocolError([f"stored protocol snapshot: {e.errors()[0]['msg']}"]) from None
+
+
 def cache_dir() -> Path | None:
     """The folder of the protocol cache; None when switched off or when there is no home."""
     if os.environ.get(CACHE_ENV) == "off":
