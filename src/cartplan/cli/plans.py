@@ -95,6 +95,7 @@ class ChangeFormat(StrEnum):
 class ExportFormat(StrEnum):
     json = "json"
     markdown = "markdown"
+    fhir = "fhir"
 
 
 def _now(now: str | None) -> datetime:
@@ -377,7 +378,12 @@ def plan_export(
         typer.Option("--ics-dir", help="Write one .ics per team plus all.ics into this folder."),
     ] = None,
     fmt: Annotated[
-        ExportFormat | None, typer.Option("--format", help="json or markdown (to --out or stdout).")
+        ExportFormat | None,
+        typer.Option(
+            "--format",
+            help="json, markdown or fhir (an R4 Bundle with the actuals; to --out or stdout).",
+            metavar="json|markdown|fhir",
+        ),
     ] = None,
     out: Annotated[Path | None, typer.Option(help="File for --format (default stdout).")] = None,
     team: TeamOpt = None,
@@ -393,7 +399,7 @@ def plan_export(
     from cartplan.services import plans
 
     if ics is None and ics_dir is None and fmt is None:
-        raise InputError("give --ics FILE, --ics-dir DIR or --format json|markdown")
+        raise InputError("give --ics FILE, --ics-dir DIR or --format json|markdown|fhir")
     with plans.store(db) as store:
         loaded = plans.load(store, plan)
         if ics is not None or ics_dir is not None:
@@ -406,7 +412,12 @@ def plan_export(
                 terminal.err(line + "\n")
     if fmt is None:
         return
-    if fmt is ExportFormat.json:
+    if fmt is ExportFormat.fhir:
+        from cartplan.exports import fhir
+
+        with plans.store(db) as store:
+            text = fhir.to_json(plans.fhir_bundle(store, plan, include_phi, _now(now)))
+    elif fmt is ExportFormat.json:
         import json
 
         text = json.dumps(plans.plan_json(loaded, include_phi), indent=2, ensure_ascii=False)

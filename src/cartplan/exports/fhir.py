@@ -24,11 +24,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cartplan.errors import InputError
 from cartplan.exports.ics import NAMESPACE
+from cartplan.lifecycle.states import StepStatus
 from cartplan.protocol.format import Stage
 from cartplan.views import facts as event_facts
 
@@ -48,16 +48,6 @@ IDENTIFIER_TYPE = "http://terminology.hl7.org/CodeSystem/v2-0203"
 DATA_OPERATION = "http://terminology.hl7.org/CodeSystem/v3-DataOperation"
 
 JSON = dict[str, Any]
-
-
-class StepStatus(StrEnum):
-    """What a plan (later: the plan store) knows about a step."""
-
-    planned = "planned"
-    done = "done"
-    deferred = "deferred"
-    cancelled = "cancelled"
-    failed = "failed"
 
 
 # CarePlan.activity.detail.status (required binding). FHIR has no "deferred": on-hold, and the

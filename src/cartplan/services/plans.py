@@ -765,6 +765,36 @@ def plan_json(loaded: Loaded, include_phi: bool) -> dict[str, Any]:
     return {**head, **body}
 
 
+def fhir_bundle(db: Db, ref: str, include_phi: bool, now: datetime) -> dict[str, Any]:
+    """The stored plan as a FHIR R4 Bundle: its latest revision, every recorded fact as the
+    activity's status and outcome (Procedure, MedicationAdministration), one Provenance per
+    revision (who, when, why)."""
+    from cartplan.exports import fhir
+    from cartplan.lifecycle.states import StepStatus
+
+    loaded, entries = history(db, ref)
+    facts = []
+    revisions = []
+    for h in entries:
+        f = h.detail.fact
+        if f is not None:
+            facts.append(
+                fhir.Recorded(
+                    step=f.step,
+                    status=StepStatus(f.status),
+                    recorded_at=h.at,
+                    by=h.by,
+                    on=date.fromisoformat(f.date) if f.date else None,
+                    reason=f.reason,
+                )
+            )
+        revisions.append(fhir.Revision(recorded_at=h.at, by=h.by, reason=h.reason or h.action))
+    opts = calendar_options(loaded, now, include_phi)
+    plan = in_calendars(loaded)
+    # the whole protocol snapshot: the PlanDefinition lists every step, applicable or not
+    return fhir.bundle(plan, opts, facts, revisions, protocol=loaded.protocol)
+
+
 def calendar_options(loaded: Loaded, now: datetime, include_phi: bool) -> Any:
     from cartplan.exports import ics
 
