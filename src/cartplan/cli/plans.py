@@ -38,7 +38,11 @@ DbOpt = Annotated[
 ]
 ByOpt = Annotated[
     str | None,
-    typer.Option("--by", help="Who makes the change (default: $CARTPLAN_USER, else your login)."),
+    typer.Option(
+        "--by",
+        metavar="NAME",
+        help="Who makes the change (default: $CARTPLAN_USER, else your login).",
+    ),
 ]
 IfRevisionOpt = Annotated[
     int | None,
@@ -48,7 +52,9 @@ IfRevisionOpt = Annotated[
         help="Save only if the plan is still at revision N (e.g. the one a --dry-run showed).",
     ),
 ]
-TodayOpt = Annotated[str | None, typer.Option(hidden=True, help="Override today (tests).")]
+TodayOpt = Annotated[
+    str | None, typer.Option(hidden=True, metavar="DATE", help="Override today (tests).")
+]
 PlanRef = Annotated[str, typer.Argument(metavar="PLAN", help="Plan id, or an active plan's label.")]
 
 
@@ -110,7 +116,9 @@ def plan_new(
     args: PlanArgs,
     db: DbOpt = None,
     by: ByOpt = None,
-    reason: Annotated[str | None, typer.Option(help="Why the plan is made (optional).")] = None,
+    reason: Annotated[
+        str | None, typer.Option(metavar="TEXT", help="Why the plan is made (optional).")
+    ] = None,
     now: NowOpt = None,
 ) -> None:
     """Plan a protocol for one patient and keep the plan in the store; prints the plan id."""
@@ -123,10 +131,12 @@ def plan_new(
 
 @plan_app.command("list")
 def plan_list(
-    status: Annotated[ListStatus, typer.Option(help="Which plans.")] = ListStatus.active,
-    fmt: Annotated[TableOrJson, typer.Option("--format", help="Output format.")] = (
-        TableOrJson.table
-    ),
+    status: Annotated[
+        ListStatus, typer.Option(metavar="active|completed|stopped|all", help="Which plans.")
+    ] = ListStatus.active,
+    fmt: Annotated[
+        TableOrJson, typer.Option("--format", metavar="table|json", help="Output format.")
+    ] = (TableOrJson.table),
     db: DbOpt = None,
 ) -> None:
     """List stored plans."""
@@ -156,9 +166,11 @@ def _header(loaded: Loaded) -> str:
 def plan_show(
     plan: PlanRef,
     revision: Annotated[
-        int | None, typer.Option(help="An earlier revision (default: the latest).")
+        int | None, typer.Option(metavar="N", help="An earlier revision (default: the latest).")
     ] = None,
-    fmt: Annotated[ShowFormat, typer.Option("--format", help="Output format.")] = ShowFormat.table,
+    fmt: Annotated[
+        ShowFormat, typer.Option("--format", metavar="table|json|markdown", help="Output format.")
+    ] = ShowFormat.table,
     include_phi: Annotated[
         bool, typer.Option(help="Put name, birth date and record number into the output.")
     ] = False,
@@ -220,25 +232,31 @@ def plan_record(
     step: Annotated[
         str, typer.Argument(metavar="STEP", help="The protocol step id (see plan show).")
     ],
-    status: Annotated[Status, typer.Option(help="What happened.")],
-    reason: Annotated[str, typer.Option(help="Why (kept in the audit trail).")],
+    status: Annotated[
+        Status, typer.Option(metavar="done|deferred|cancelled|failed", help="What happened.")
+    ],
+    reason: Annotated[str, typer.Option(metavar="TEXT", help="Why (kept in the audit trail).")],
     on: Annotated[
         str | None,
         typer.Option(
             "--date",
+            metavar="DATE",
             help="The day it happened (done, failed; default today) or the new day (deferred).",
         ),
     ] = None,
     by: ByOpt = None,
     cascade: Annotated[
         CascadeOpt,
-        typer.Option(help="downstream: re-plan the steps that follow; none: only this step."),
+        typer.Option(
+            metavar="downstream|none",
+            help="downstream: re-plan the steps that follow; none: only this step.",
+        ),
     ] = CascadeOpt.downstream,
     dry_run: Annotated[bool, typer.Option(help="Show the change set; save nothing.")] = False,
     if_revision: IfRevisionOpt = None,
-    fmt: Annotated[ChangeFormat, typer.Option("--format", help="Output format.")] = (
-        ChangeFormat.text
-    ),
+    fmt: Annotated[
+        ChangeFormat, typer.Option("--format", metavar="text|json", help="Output format.")
+    ] = (ChangeFormat.text),
     db: DbOpt = None,
     now: NowOpt = None,
     today: TodayOpt = None,
@@ -269,9 +287,9 @@ def plan_record(
 @plan_app.command("history")
 def plan_history(
     plan: PlanRef,
-    fmt: Annotated[TableOrJson, typer.Option("--format", help="Output format.")] = (
-        TableOrJson.table
-    ),
+    fmt: Annotated[
+        TableOrJson, typer.Option("--format", metavar="table|json", help="Output format.")
+    ] = (TableOrJson.table),
     db: DbOpt = None,
 ) -> None:
     """Every revision and fact: who, when (UTC and site time), what (old → new), why."""
@@ -308,18 +326,24 @@ def plan_verify(
 @plan_app.command("migrate")
 def plan_migrate(
     plan: PlanRef,
-    to_version: Annotated[str, typer.Option(help="The protocol version to move to.")],
-    reason: Annotated[str, typer.Option(help="Why (kept in the audit trail).")],
+    to_version: Annotated[
+        str, typer.Option(metavar="VERSION", help="The protocol version to move to.")
+    ],
+    reason: Annotated[str, typer.Option(metavar="TEXT", help="Why (kept in the audit trail).")],
     source: Annotated[
         str | None,
-        typer.Option("--from", help="The new version's protocol file (default: the catalogue's)."),
+        typer.Option(
+            "--from",
+            metavar="FILE",
+            help="The new version's protocol file (default: the catalogue's).",
+        ),
     ] = None,
     by: ByOpt = None,
     dry_run: Annotated[bool, typer.Option(help="Show the change set; save nothing.")] = False,
     if_revision: IfRevisionOpt = None,
-    fmt: Annotated[ChangeFormat, typer.Option("--format", help="Output format.")] = (
-        ChangeFormat.text
-    ),
+    fmt: Annotated[
+        ChangeFormat, typer.Option("--format", metavar="text|json", help="Output format.")
+    ] = (ChangeFormat.text),
     db: DbOpt = None,
     now: NowOpt = None,
     today: TodayOpt = None,
@@ -347,8 +371,10 @@ def plan_migrate(
 @plan_app.command("close")
 def plan_close(
     plan: PlanRef,
-    status: Annotated[CloseStatus, typer.Option(help="completed or stopped.")],
-    reason: Annotated[str, typer.Option(help="Why (kept in the audit trail).")],
+    status: Annotated[
+        CloseStatus, typer.Option(metavar="completed|stopped", help="completed or stopped.")
+    ],
+    reason: Annotated[str, typer.Option(metavar="TEXT", help="Why (kept in the audit trail).")],
     by: ByOpt = None,
     if_revision: IfRevisionOpt = None,
     db: DbOpt = None,
@@ -375,7 +401,11 @@ def plan_export(
     ] = None,
     ics_dir: Annotated[
         Path | None,
-        typer.Option("--ics-dir", help="Write one .ics per team plus all.ics into this folder."),
+        typer.Option(
+            "--ics-dir",
+            metavar="DIR",
+            help="Write one .ics per team plus all.ics into this folder.",
+        ),
     ] = None,
     fmt: Annotated[
         ExportFormat | None,
@@ -385,7 +415,9 @@ def plan_export(
             metavar="json|markdown|fhir",
         ),
     ] = None,
-    out: Annotated[Path | None, typer.Option(help="File for --format (default stdout).")] = None,
+    out: Annotated[
+        Path | None, typer.Option(metavar="FILE", help="File for --format (default stdout).")
+    ] = None,
     team: TeamOpt = None,
     include_phi: Annotated[
         bool, typer.Option(help="Put name, birth date and record number into the output.")
@@ -437,11 +469,13 @@ def plan_export(
 @plan_app.command("publish")
 def plan_publish(
     plan: PlanRef,
-    caldav_url: Annotated[str, typer.Option(help="CalDAV calendar collection URL.")],
-    caldav_user: Annotated[str, typer.Option(help="CalDAV user name.")],
+    caldav_url: Annotated[str, typer.Option(metavar="URL", help="CalDAV calendar collection URL.")],
+    caldav_user: Annotated[str, typer.Option(metavar="USER", help="CalDAV user name.")],
     caldav_password_file: Annotated[
         Path | None,
-        typer.Option(help="File holding the password (else $CARTPLAN_CALDAV_PASSWORD)."),
+        typer.Option(
+            metavar="FILE", help="File holding the password (else $CARTPLAN_CALDAV_PASSWORD)."
+        ),
     ] = None,
     team: TeamOpt = None,
     include_phi: Annotated[
@@ -449,7 +483,10 @@ def plan_publish(
     ] = False,
     timeout: Annotated[
         float,
-        typer.Option(help="Seconds to wait for the CalDAV server at each step (at most 600)."),
+        typer.Option(
+            metavar="SECONDS",
+            help="Seconds to wait for the CalDAV server at each step (at most 600).",
+        ),
     ] = 30.0,
     by: ByOpt = None,
     db: DbOpt = None,
@@ -483,19 +520,28 @@ def plan_checklist(
     day: Annotated[
         str | None, typer.Option(help="Day relative to D0 (e.g. 5 or -2).", metavar="N")
     ] = None,
-    on: Annotated[str | None, typer.Option("--date", help="Calendar date, YYYY-MM-DD.")] = None,
+    on: Annotated[
+        str | None, typer.Option("--date", metavar="DATE", help="Calendar date, YYYY-MM-DD.")
+    ] = None,
     first: Annotated[
-        str | None, typer.Option("--from", help="Booklet start: day (e.g. -5) or date.")
+        str | None,
+        typer.Option("--from", metavar="N|DATE", help="Booklet start: day (e.g. -5) or date."),
     ] = None,
     last: Annotated[
-        str | None, typer.Option("--to", help="Booklet end: day (e.g. 14) or date.")
+        str | None,
+        typer.Option("--to", metavar="N|DATE", help="Booklet end: day (e.g. 14) or date."),
     ] = None,
     team: SheetTeamOpt = None,
-    fmt: Annotated[SheetFormat, typer.Option("--format", help="Output format.")] = SheetFormat.text,
+    fmt: Annotated[
+        SheetFormat, typer.Option("--format", metavar="text|markdown|html", help="Output format.")
+    ] = SheetFormat.text,
     paper: Annotated[
-        Paper, typer.Option(help="Paper size of the HTML booklet: a4 or letter.")
+        Paper,
+        typer.Option(metavar="a4|letter", help="Paper size of the HTML booklet: a4 or letter."),
     ] = Paper.a4,
-    out: Annotated[Path | None, typer.Option(help="Write to this file instead of stdout.")] = None,
+    out: Annotated[
+        Path | None, typer.Option(metavar="FILE", help="Write to this file instead of stdout.")
+    ] = None,
     include_phi: Annotated[
         bool, typer.Option(help="Put name, birth date and record number on the sheets.")
     ] = False,

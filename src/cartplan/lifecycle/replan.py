@@ -210,14 +210,14 @@ def migrate(
     new_plan = solve(new_protocol, pins)
     kept = {e.step.id for e in new_plan.events}
     new_states = {k: v for k, v in new_states.items() if k in kept}
-    versions = dict(protocol=new_protocol.id, old=old_protocol.version, new=new_protocol.version)
+    pid, old, new = new_protocol.id, old_protocol.version, new_protocol.version
     why: dict[str, Message] = {}
     old_ids = {e.step.id for e in plan.events}
     for sid in kept - old_ids:
-        why[sid] = msg("change.joined", **versions)
+        why[sid] = msg("change.joined", protocol=pid, old=old, new=new)
     for sid in old_ids - kept:
-        why[sid] = msg("change.left", **versions)
-    default = msg("change.migrated", **versions)
+        why[sid] = msg("change.left", protocol=pid, old=old, new=new)
+    default = msg("change.migrated", protocol=pid, old=old, new=new)
     return Outcome(new_plan, new_states, diff(plan, states, new_plan, new_states, why, default))
 
 
