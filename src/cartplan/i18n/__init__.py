@@ -27,6 +27,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from cartplan.i18n.lang import ENGLISH
+from cartplan.i18n.marker import N_
 from cartplan.messages import Message
 
 if TYPE_CHECKING:
@@ -85,6 +86,10 @@ def render(message: Message | str, lang: str | None = None) -> str:
     return _Formatter(lang).vformat(words(lang)(template), (), message.params)
 
 
+# count words templates write as {n:day|days}: translated like every other word
+_COUNT_WORDS = (N_("day"), N_("days"))
+
+
 class _Formatter(string.Formatter):
     """str.format, with the parameters written the way the language writes them."""
 
@@ -111,7 +116,7 @@ class _Formatter(string.Formatter):
                 return f"+{value}" if value >= 0 else f"−{-value}"
             if "|" in format_spec:  # {n:day|days}: the count with the word in its number
                 one, many = format_spec.split("|", 1)
-                return f"{value} {one if value == 1 else many}"
+                return f"{value} {words(self.lang)(one if value == 1 else many)}"
         return format(value, format_spec)
 
 
