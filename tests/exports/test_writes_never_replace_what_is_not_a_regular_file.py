@@ -83,7 +83,7 @@ def test_a_socket_is_refused(run: Run, tmp_path: Path) -> None:
 
 
 def test_a_symbolic_link_stays_a_link(run: Run, tmp_path: Path) -> None:
-    real = tmp_path / "shared" / "plan.ics"
+    real = tmp_path / "elsewhere" / "plan.ics"
     real.parent.mkdir()
     real.write_text("old")
     link = tmp_path / "plan.ics"

@@ -26,9 +26,9 @@ from cartplan.services.planning import (
     PlanArgs,
     check_teams,
     clock,
-    day_or_date,
     for_reader,
     make_plan,
+    sheet_days,
     today_in,
 )
 from cartplan.views import terminal
@@ -447,24 +447,7 @@ def checklist(
     plan = for_reader(make_plan(args), args)
     from cartplan.views import checklist as sheets
 
-    chosen = [x for x in (day, on) if x is not None]
-    if len(chosen) + (first is not None or last is not None) > 1:
-        raise InputError("give one of --day, --date, or --from/--to")
-    if (first is None) != (last is None):
-        raise InputError("give both --from and --to for a booklet")
-    if first is not None and last is not None:
-        lo, hi = day_or_date(first, plan, "--from"), day_or_date(last, plan, "--to")
-        if hi < lo:
-            raise InputError(f"--to {last} is before --from {first}")
-        if (hi - lo).days > 400:
-            raise InputError(f"--from {first} --to {last}: at most 400 days in one booklet")
-        days = sheets.day_range(plan, lo, hi)
-    elif day is not None:
-        days = [day_or_date(day, plan, "--day")]
-    elif on is not None:
-        days = [day_or_date(on, plan, "--date")]
-    else:
-        days = [today_in(args.tz, args.today)]
+    days = sheet_days(plan, day, on, first, last, args.tz, args.today)
     check_teams(plan, team)
     if (size := booklet_size(plan, days, team)) > MAX_BOOKLET:
         raise InputError(

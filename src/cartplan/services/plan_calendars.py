@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cartplan.errors import InputError
-from cartplan.services.planning import check_teams, day_or_date, today_in
+from cartplan.services.planning import check_teams, sheet_days
 
 if TYPE_CHECKING:
     from datetime import date
@@ -169,27 +169,9 @@ def checklist_days(
     """The plan the ward sheets show (cancelled steps left out), the days asked for, and the
     site's zone (as `cartplan checklist` chooses them)."""
     from cartplan.services.plans import in_calendars, site_zone
-    from cartplan.views import checklist as sheets
 
     plan = in_calendars(loaded)
     tz = site_zone(loaded.request, loaded.patient)
-    chosen = [x for x in (day, on) if x is not None]
-    if len(chosen) + (first is not None or last is not None) > 1:
-        raise InputError("give one of --day, --date, or --from/--to")
-    if (first is None) != (last is None):
-        raise InputError("give both --from and --to for a booklet")
-    if first is not None and last is not None:
-        lo, hi = day_or_date(first, plan, "--from"), day_or_date(last, plan, "--to")
-        if hi < lo:
-            raise InputError(f"--to {last} is before --from {first}")
-        if (hi - lo).days > 400:
-            raise InputError(f"--from {first} --to {last}: at most 400 days in one booklet")
-        days = sheets.day_range(plan, lo, hi)
-    elif day is not None:
-        days = [day_or_date(day, plan, "--day")]
-    elif on is not None:
-        days = [day_or_date(on, plan, "--date")]
-    else:
-        days = [today_in(tz, today)]
+    days = sheet_days(plan, day, on, first, last, tz, today)
     check_teams(plan, teams)
     return plan, days, tz

@@ -397,6 +397,40 @@ def clock(now: str | None) -> datetime:
         raise InputError(f"--now {now}: write an ISO date-time") from None
 
 
+def sheet_days(
+    plan: Plan,
+    day: str | None,
+    on: str | None,
+    first: str | None,
+    last: str | None,
+    tz: str | None,
+    today: str | None,
+) -> list[date]:
+    """The days ward sheets are asked for: --day, --date, a --from/--to booklet, else today (in
+    the site's zone). One reading for `checklist` and `plan checklist`."""
+    from cartplan.views import checklist as sheets
+
+    chosen = [x for x in (day, on) if x is not None]
+    if len(chosen) + (first is not None or last is not None) > 1:
+        raise InputError("give one of --day, --date, or --from/--to")
+    if (first is None) != (last is None):
+        raise InputError("give both --from and --to for a booklet")
+    if first is not None and last is not None:
+        lo, hi = day_or_date(first, plan, "--from"), day_or_date(last, plan, "--to")
+        if hi < lo:
+            raise InputError(f"--to {last} is before --from {first}")
+        if (hi - lo).days > 400:
+            raise InputError(f"--from {first} --to {last}: at most 400 days in one booklet")
+        days = sheets.day_range(plan, lo, hi)
+    elif day is not None:
+        days = [day_or_date(day, plan, "--day")]
+    elif on is not None:
+        days = [day_or_date(on, plan, "--date")]
+    else:
+        days = [today_in(tz, today)]
+    return days
+
+
 def day_or_date(text: str, plan: Plan, what: str) -> date:
     """A day relative to D0 (-5, 14) or a calendar date (YYYY-MM-DD)."""
     import re

@@ -25,8 +25,9 @@ def trusted(st: os.stat_result) -> bool:
     return st.st_uid == os.getuid() and not st.st_mode & 0o022
 
 
-def read_entry(file: Path, key: str) -> Any | None:
-    """The data stored under `key` in `file`, or None when missing, foreign, damaged or stale."""
+def read_entry(file: Path, key: str, field: str = "data") -> Any | None:
+    """The data stored under `key` in `file` (in `field` of the entry), or None when missing,
+    foreign, damaged or stale."""
     import json
     import stat
 
@@ -49,10 +50,10 @@ def read_entry(file: Path, key: str) -> Any | None:
         return None
     if not isinstance(entry, dict) or entry.get("key") != key:
         return None
-    return entry.get("data")
+    return entry.get(field)
 
 
-def write_entry(file: Path, key: str, data: Any) -> None:
+def write_entry(file: Path, key: str, data: Any, field: str = "data") -> None:
     """Store `data` under `key`; a cache folder that cannot be written or trusted is left alone."""
     import json
     import secrets
@@ -66,7 +67,7 @@ def write_entry(file: Path, key: str, data: Any) -> None:
             return
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump({"key": key, "data": data}, f, ensure_ascii=False, separators=(",", ":"))
+            json.dump({"key": key, field: data}, f, ensure_ascii=False, separators=(",", ":"))
         os.replace(tmp, file)
     except OSError:
         pass  # a read-only or foreign cache only costs speed

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from cartplan import __version__
 from cartplan.errors import InputError, ProtocolError
 from cartplan.protocol.format import Protocol
-from cartplan.sources.files import MiB, read_input
+from cartplan.sources.files import read_input
 from cartplan.sources.yamlfiles import error_text, field_path, one_per_union, parse_yaml, read_yaml
 
 if TYPE_CHECKING:
@@ -29,7 +29,6 @@ _FORMAT_CODE = (
     "sources/catalogue.py",
     "sources/yamlfiles.py",
 )
-CACHE_LIMIT = 16 * MiB  # a cache entry larger than this is not ours
 
 
 class Source(NamedTuple):
@@ -154,36 +153,15 @@ def _cache_file(key: str) -> Path | None:
     return None if folder is None else folder / f"{key[:32]}.json"
 
 
-def _trusted(st: os.stat_result) -> bool:
-    """Ours, and nobody else may write it (where the system knows users at all)."""
-    if not hasattr(os, "getuid"):
-        return True
-    return st.st_uid == os.getuid() and not st.st_mode & 0o022
-
-
 def _read_cache(file: Path, key: str) -> Protocol | None:
     """The cached protocol, or None when the entry is missing, foreign, damaged or stale."""
-    import json
-    import stat
+    from cartplan.sources import cache
 
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0)
-    try:
-        folder = os.stat(file.parent, follow_symlinks=False)
-        if not stat.S_ISDIR(folder.st_mode) or not _trusted(folder):
-            return None
-        fd = os.open(file, flags)
-    except OSError:
+    data = cache.read_entry(file, key, "protocol")
+    if data is None:
         return None
-    with os.fdopen(fd, "rb") as f:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode) or not _trusted(st) or st.st_size > CACHE_LIMIT:
-            return None
-        data = f.read(CACHE_LIMIT + 1)
     try:
-        entry = json.loads(data)
-        if not isinstance(entry, dict) or entry.get("key") != key:
-            return None
-        protocol = _rebuild(Protocol, entry["protocol"])
+        protocol = _rebuild(Protocol, data)
     except (ValueError, KeyError, TypeError, RecursionError):
         return None
     return protocol if isinstance(protocol, Protocol) else None
@@ -359,30 +337,11 @@ def _format_code_digest() -> bytes:
 
 
 def _write_cache(target: Path, key: str, protocol: Protocol) -> None:
-    """Store the validated protocol as JSON with its key; a cache that cannot be written or
-    trusted is left alone (it only costs speed)."""
-    import json
-    import secrets
-    import stat
+    """Store the validated protocol as JSON with its key (a cache it cannot write or trust is
+    left alone: it only costs speed)."""
+    from cartplan.sources import cache
 
-    entry = {"key": key, "protocol": protocol.model_dump(mode="json", exclude_unset=True)}
-    tmp = target.with_name(f".{target.name}.{secrets.token_hex(6)}.tmp")
-    try:
-        target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        folder = os.stat(target.parent, follow_symlinks=False)
-        if not stat.S_ISDIR(folder.st_mode) or not _trusted(folder):
-            return
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(entry, f, ensure_ascii=False, separators=(",", ":"))
-        os.replace(tmp, target)
-    except OSError:
-        pass  # a read-only or foreign cache only costs speed
-    finally:
-        try:
-            tmp.unlink(missing_ok=True)  # gone after the rename; left by a failure or interrupt
-        except OSError:
-            pass
+    cache.write_entry(target, key, protocol.model_dump(mode="json", exclude_unset=True), "protocol")
 
 
 def _parse_and_validate(path: Path, raw: bytes) -> Protocol:
