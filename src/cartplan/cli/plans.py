@@ -129,6 +129,89 @@ def plan_new(
     terminal.out(plan_id + "\n")
 
 
+@plan_app.command("import")
+def plan_import(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE.csv",
+            help="Spreadsheet saved as CSV: a header row (label, protocol, start or infusion, "
+            "patient fields, set:NAME), one plan per row (see the README).",
+        ),
+    ],
+    skip_bad: Annotated[
+        bool,
+        typer.Option(
+            "--skip-bad",
+            help="Import the good rows and list the bad ones (default: one bad row, nothing "
+            "imported).",
+        ),
+    ] = False,
+    fmt: Annotated[
+        ChangeFormat, typer.Option("--format", metavar="text|json", help="Output format.")
+    ] = ChangeFormat.text,
+    country: Annotated[
+        str | None,
+        typer.Option(metavar="CODE", help="Country for public holidays, for every row."),
+    ] = None,
+    subdiv: Annotated[
+        str | None, typer.Option(metavar="CODE", help="Subdivision for holidays (e.g. BY).")
+    ] = None,
+    closures: Annotated[
+        Path | None,
+        typer.Option(metavar="FILE", help="Site closures file, for every row (as plan new)."),
+    ] = None,
+    tz: Annotated[
+        str | None,
+        typer.Option(metavar="ZONE", help="Time zone of the site (IANA name), for every row."),
+    ] = None,
+    by: ByOpt = None,
+    reason: Annotated[
+        str | None,
+        typer.Option(metavar="TEXT", help="Why the plans are made (kept with each plan)."),
+    ] = None,
+    db: DbOpt = None,
+    now: NowOpt = None,
+    today: TodayOpt = None,
+) -> None:
+    """Make one stored plan per row of a CSV file, all in one transaction; exit 0 only when
+    every row was imported (bad rows: one line each on stderr, exit 2)."""
+    from cartplan.cli import words
+    from cartplan.services import plan_import, plans
+
+    site = plan_import.Site(country, subdiv, closures, tz, today)
+    planned = plan_import.plan_rows(file, site, plans.who(by), reason, _now(now))
+    with plans.store(db) as store:
+        report = plan_import.save(store, planned, skip_bad)
+    reasons = [words(b.error).replace("\n", "; ") for b in report.bad]
+    if fmt is ChangeFormat.json:
+        from cartplan.exports import plans as plans_json
+
+        terminal.out(plans_json.import_report(report, reasons))
+    else:
+        from cartplan.views import plans as plans_view
+
+        terminal.out(plans_view.import_report(report))
+    if not report.bad:
+        return
+    lines = [
+        f"{report.file} line {b.line}{f' ({b.label})' if b.label else ''}: {why}"
+        for b, why in zip(report.bad, reasons, strict=True)
+    ]
+    n, total = len(report.bad), report.rows
+    if report.saved:
+        lines.append(
+            f"{n} of {total} rows skipped (lines {', '.join(str(b.line) for b in report.bad)}); "
+            f"the other {len(report.imported)} imported"
+        )
+    else:
+        lines.append(
+            f"{n} of {total} rows are bad: nothing was imported; fix them, or give --skip-bad "
+            "to import the others"
+        )
+    raise InputError("\n".join(lines))
+
+
 @plan_app.command("list")
 def plan_list(
     status: Annotated[
@@ -582,6 +665,7 @@ def plan_checklist(
 
 COMMANDS: dict[str, Any] = {
     "new": plan_new,
+    "import": plan_import,
     "list": plan_list,
     "show": plan_show,
     "record": plan_record,

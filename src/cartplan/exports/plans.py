@@ -107,3 +107,59 @@ def change_set(
         "notices": list(notices),
     }
     return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+
+class ImportedItem(Contract):
+    """One row of the file stored as a plan."""
+
+    line: int = Field(description="The row's line in the file (the header is line 1).")
+    label: str = Field(description="The patient's pseudonymous label.")
+    plan_id: str = Field(description="The new plan's id.")
+    protocol: str = Field(description="Protocol id.")
+    day0: str = Field(description="The infusion day (ISO date).")
+
+
+class BadRow(Contract):
+    """One row that did not become a plan."""
+
+    line: int = Field(description="The row's line in the file (the header is line 1).")
+    label: str | None = Field(description="The row's label, if it has one.")
+    reason: str = Field(description="Why, in one line.")
+    exit_code: int = Field(description="The exit code `plan new` would give for this row.")
+
+
+class ImportReport(Contract):
+    """`plan import --format json`."""
+
+    file: str = Field(description="The file as given.")
+    rows: int = Field(description="Data rows read (blank lines not counted).")
+    saved: bool = Field(
+        description="True when the import was written (every row, or with --skip-bad the good "
+        "ones); false when bad rows stopped it and nothing was written."
+    )
+    imported: list[ImportedItem] = Field(description="The plans stored, in file order.")
+    bad: list[BadRow] = Field(description="The rows that did not become plans, by line.")
+
+
+def import_report(report: Any, reasons: Sequence[str]) -> str:
+    """The report of services.plan_import, each bad row's reason already in words."""
+    body = ImportReport(
+        file=report.file,
+        rows=report.rows,
+        saved=report.saved,
+        imported=[
+            ImportedItem(
+                line=i.line,
+                label=i.label,
+                plan_id=i.plan_id,
+                protocol=i.protocol,
+                day0=i.day0.isoformat(),
+            )
+            for i in report.imported
+        ],
+        bad=[
+            BadRow(line=b.line, label=b.label, reason=why, exit_code=b.error.exit_code)
+            for b, why in zip(report.bad, reasons, strict=True)
+        ],
+    )
+    return json.dumps(body.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"

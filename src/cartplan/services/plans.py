@@ -19,6 +19,8 @@ from cartplan.errors import InfeasiblePlanError, InputError
 from cartplan.services.planning import PlanArgs
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from cartplan.lifecycle.changes import Change
     from cartplan.lifecycle.replan import Outcome
     from cartplan.lifecycle.states import Cascade, State
@@ -449,23 +451,100 @@ def change_record(c: Change) -> Any:
 # ------------------------------------------------------------------ making a plan
 
 
-def new(db: Db, args: PlanArgs, by: str, reason: str | None, now: datetime) -> tuple[str, Plan]:
-    """Plan what was asked, store it as revision 1, and return its new id."""
+class Lookups:
+    """What plans made one after another share, read once: protocols by id or path (each with
+    its snapshot), the washout table, site calendars and closures files. `plan new` makes one
+    for its one plan; `plan import` one for the whole file, so 10,000 rows read each protocol
+    once (and the scheduler keeps its compiled networks, which it holds per protocol object)."""
+
+    def __init__(self) -> None:
+        self._protocols: dict[str, Protocol] = {}
+        self._chosen: dict[tuple[str, str | None, str | None], Protocol] = {}
+        self._snapshots: dict[str, tuple[str, str]] = {}
+        self._washout: Any = None
+        self._calendars: dict[tuple[str | None, str | None, str | None], WorkCalendar] = {}
+        self._closures: dict[str, dict[date, str]] = {}
+
+    def protocol(self, spec: str) -> Protocol:
+        """The protocol as the catalogue has it (its snapshot is what the store keeps)."""
+        found = self._protocols.get(spec)
+        if found is None:
+            from cartplan.sources import catalogue
+
+            found = self._protocols[spec] = catalogue.load(spec)
+        return found
+
+    def chosen(self, args: PlanArgs) -> Protocol:
+        """The protocol with the plan's dosing choices (--bsa-formula, --crcl-weight)."""
+        from cartplan.services.planning import with_dosing_choices
+
+        key = (args.protocol, args.bsa_formula, args.crcl_weight)
+        found = self._chosen.get(key)
+        if found is None:
+            found = self._chosen[key] = with_dosing_choices(self.protocol(args.protocol), args)
+        return found
+
+    def snapshot(self, spec: str) -> tuple[str, str]:
+        """(digest, content) of the protocol's snapshot."""
+        found = self._snapshots.get(spec)
+        if found is None:
+            found = self._snapshots[spec] = _snapshot_of(self.protocol(spec))
+        return found
+
+    def washout(self) -> Any:
+        if self._washout is None:
+            from cartplan.sources import catalogue
+
+            self._washout = catalogue.washout_table()
+        return self._washout
+
+    def closures(self, path: Path | None) -> dict[date, str]:
+        if path is None:
+            return {}
+        found = self._closures.get(str(path))
+        if found is None:
+            from cartplan.sources.site_calendar import read_closures
+
+            found = self._closures[str(path)] = read_closures(path)
+        return found
+
+    def calendar(self, args: PlanArgs) -> WorkCalendar:
+        from cartplan.services.planning import work_calendar
+
+        key = (args.country, args.subdiv, None if args.closures is None else str(args.closures))
+        found = self._calendars.get(key)
+        if found is None:
+            closures = self.closures(args.closures) if args.closures is not None else None
+            found = self._calendars[key] = work_calendar(args.country, args.subdiv, closures)
+        return found
+
+
+class NewPlan(NamedTuple):
+    """A plan worked out and ready to store as revision 1 (nothing written yet)."""
+
+    plan_id: str
+    label: str
+    protocol_id: str
+    snapshot: str  # the protocol snapshot's content
+    request: str  # the request as canonical JSON
+    first: Any  # repo.NewRevision
+    plan: Plan
+
+
+def prepare(
+    args: PlanArgs, by: str, reason: str | None, now: datetime, lookups: Lookups | None = None
+) -> NewPlan:
+    """Plan what was asked and build its first revision, request and audit entry's content:
+    the one path from a `plan new` request to rows for the store (`plan import` too)."""
     import secrets
 
     from cartplan.dates import parse_date
     from cartplan.schedule import planner
-    from cartplan.services.planning import (
-        parse_overrides,
-        patient_from,
-        today_in,
-        with_dosing_choices,
-        work_calendar,
-    )
-    from cartplan.sources import catalogue
+    from cartplan.services.planning import parse_overrides, patient_from, today_in
     from cartplan.store import repo
-    from cartplan.store.records import Request
+    from cartplan.store.records import AuditDetail, Request
 
+    shared = lookups or Lookups()
     if not args.label or not args.label.strip():
         raise InputError("--label: a stored plan needs the patient's pseudonymous label")
     if (args.start is None) == (args.infusion is None):
@@ -474,9 +553,9 @@ def new(db: Db, args: PlanArgs, by: str, reason: str | None, now: datetime) -> t
     d0 = parse_date(args.infusion, "--infusion") if args.infusion is not None else None
     overrides, times, minutes = parse_overrides(args.sets)
     today = today_in(args.tz, args.today)
-    calendar = work_calendar(args.country, args.subdiv, args.closures)
-    original = catalogue.load(args.protocol)
-    protocol = with_dosing_choices(original, args)
+    calendar = shared.calendar(args)
+    original = shared.protocol(args.protocol)
+    protocol = shared.chosen(args)
     patient = patient_from(args, today, begin or d0)
     plan = planner.schedule(
         protocol,
@@ -486,15 +565,10 @@ def new(db: Db, args: PlanArgs, by: str, reason: str | None, now: datetime) -> t
         calendar=calendar,
         today=today,
         patient=patient,
-        washout=catalogue.washout_table() if patient is not None else None,
+        washout=shared.washout() if patient is not None else None,
         times=times,
         durations=minutes,
     )
-    closures: dict[date, str] = {}
-    if args.closures is not None:
-        from cartplan.sources.site_calendar import read_closures
-
-        closures = read_closures(args.closures)
     request = Request(
         protocol=original.id,
         start=begin,
@@ -502,17 +576,13 @@ def new(db: Db, args: PlanArgs, by: str, reason: str | None, now: datetime) -> t
         sets=list(args.sets or []),
         country=args.country,
         subdiv=args.subdiv,
-        closures=closures,
+        closures=shared.closures(args.closures),
         tz=args.tz,
         patient=None if patient is None else patient.model_dump(mode="json", exclude_unset=True),
         bsa_formula=args.bsa_formula,
         crcl_weight=args.crcl_weight,
     )
-    digest, content = _snapshot_of(original)
-    plan_id = secrets.token_hex(8)
-    label = args.label.strip()
-    from cartplan.store.records import AuditDetail
-
+    digest, content = shared.snapshot(args.protocol)
     stored = stored_of(plan, {}, "active")
     detail = AuditDetail(
         protocol={"id": original.id, "version": original.version, "digest": digest},
@@ -531,8 +601,17 @@ def new(db: Db, args: PlanArgs, by: str, reason: str | None, now: datetime) -> t
         day0=plan.day0.isoformat(),
         protocol_version=original.version,
     )
-    repo.create(db, plan_id, label, original.id, content, _dump(request), first)
-    return plan_id, plan
+    label = args.label.strip()
+    return NewPlan(secrets.token_hex(8), label, original.id, content, _dump(request), first, plan)
+
+
+def new(db: Db, args: PlanArgs, by: str, reason: str | None, now: datetime) -> tuple[str, Plan]:
+    """Plan what was asked, store it as revision 1, and return its new id."""
+    from cartplan.store import repo
+
+    p = prepare(args, by, reason, now)
+    repo.create(db, p.plan_id, p.label, p.protocol_id, p.snapshot, p.request, p.first)
+    return p.plan_id, p.plan
 
 
 def _joined(plan: Plan) -> list[Change]:

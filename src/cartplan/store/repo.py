@@ -95,6 +95,21 @@ def plans(db: Db, status: str | None) -> list[PlanRow]:
     return [PlanRow(*r) for r in rows]
 
 
+def active_labels(db: Db, labels: list[str]) -> dict[str, str]:
+    """Which of `labels` active plans carry: label -> plan id."""
+    found: dict[str, str] = {}
+    wanted = sorted(set(labels))
+    for k in range(0, len(wanted), 500):  # bounded statements on either database
+        part = wanted[k : k + 500]
+        marks = ", ".join(f":l{i}" for i in range(len(part)))
+        rows = db.rows(
+            f"SELECT label, plan_id FROM plans WHERE status = 'active' AND label IN ({marks})",
+            **{f"l{i}": label for i, label in enumerate(part)},
+        )
+        found.update({str(r[0]): str(r[1]) for r in rows})
+    return found
+
+
 def snapshot(db: Db, digest: str) -> tuple[str, str, str]:
     """(protocol id, version, content) of a protocol snapshot."""
     row = db.one("SELECT protocol_id, version, content FROM snapshots WHERE digest = :d", d=digest)

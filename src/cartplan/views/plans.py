@@ -91,3 +91,19 @@ def history(entries: Sequence[Any]) -> str:
         out += [f"  note: {n}" for n in d.notices]
         out.append(f"  why: {h.reason}" if h.reason else "  why: (not given)")
     return "\n".join(out) + "\n"
+
+
+def import_report(report: Any) -> str:
+    """What `plan import` stored: one line per plan (line, label, plan id, protocol, D0)."""
+    if not report.saved:
+        return ""
+    n = len(report.imported)
+    text = f"imported {n} plan{'' if n == 1 else 's'} from {report.file}\n"
+    if report.imported:
+        table = [["LINE", "LABEL", "PLAN", "PROTOCOL", "D0"]]
+        table += [
+            [str(i.line), i.label, i.plan_id, i.protocol, i.day0.isoformat()]
+            for i in report.imported
+        ]
+        text += "\n".join(_grid(table)) + "\n"
+    return text
