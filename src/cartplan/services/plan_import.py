@@ -280,7 +280,12 @@ def save(db: Db, planned: Planned, skip_bad: bool) -> Report:
         bad.sort(key=lambda b: b.line)
         if bad and not skip_bad:
             return Report(planned.file, planned.rows, [], bad, saved=False)
-        for _, p in good:
-            repo.create(db, p.plan_id, p.label, p.protocol_id, p.snapshot, p.request, p.first)
+        repo.create_many(
+            db,
+            [
+                repo.NewPlanRows(p.plan_id, p.label, p.protocol_id, p.snapshot, p.request, p.first)
+                for _, p in good
+            ],
+        )
     imported = [Imported(line, p.label, p.plan_id, p.protocol_id, p.plan.day0) for line, p in good]
     return Report(planned.file, planned.rows, imported, bad, saved=True)

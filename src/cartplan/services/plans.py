@@ -586,7 +586,7 @@ def prepare(
     stored = stored_of(plan, {}, "active")
     detail = AuditDetail(
         protocol={"id": original.id, "version": original.version, "digest": digest},
-        changes=[change_record(c) for c in _joined(plan)],
+        changes=_joined(plan),
     )
     at = stamp(now)
     first = repo.NewRevision(
@@ -614,18 +614,23 @@ def new(db: Db, args: PlanArgs, by: str, reason: str | None, now: datetime) -> t
     return p.plan_id, p.plan
 
 
-def _joined(plan: Plan) -> list[Change]:
-    from cartplan.lifecycle.changes import Change, Slot
+def _joined(plan: Plan) -> list[Any]:
+    """The change records of a new plan: every step joined it (what change_record makes of
+    a Change with no old slot, the words rendered once for all steps)."""
+    from cartplan.i18n import render
     from cartplan.lifecycle.states import StepStatus
     from cartplan.messages import msg
+    from cartplan.store.records import ChangeRecord, SlotRecord
 
+    why = render(msg("change.created"))
+    planned = StepStatus.planned.value
     return [
-        Change(
-            e.step.id,
-            e.step.title,
-            None,
-            Slot(e.start, e.end, StepStatus.planned),
-            msg("change.created"),
+        ChangeRecord(
+            step=e.step.id,
+            title=e.step.title,
+            old=None,
+            new=SlotRecord(start=e.start, end=e.end, status=planned),
+            why=why,
         )
         for e in plan.events
     ]

@@ -36,6 +36,7 @@ class Db:
         self.conn = conn
         self.pg = url.kind == "postgresql"
         self._in_tx = False
+        self._queue: dict[str, list[dict[str, Any]]] | None = None  # see batched()
 
     # -- statements
 
@@ -43,10 +44,59 @@ class Db:
         return _PARAM.sub(r"%(\1)s", sql) if self.pg else sql
 
     def run(self, sql: str, **params: Any) -> int:
-        """Execute one statement; the number of rows it changed."""
+        """Execute one statement; the number of rows it changed (1 for an INSERT queued in a
+        batch)."""
+        if self._queue is not None and sql.lstrip()[:6].upper() == "INSERT":
+            self._queue.setdefault(sql, []).append(params)
+            return 1
         cur = self._execute(sql, params)
         n: int = cur.rowcount
         return n
+
+    def many(self, sql: str, rows: list[dict[str, Any]]) -> None:
+        """Execute one statement for each parameter row, in one batch (executemany)."""
+        if not rows:
+            return
+        if self._queue is not None:
+            self._queue.setdefault(sql, []).extend(rows)
+            return
+        self._flush()
+        try:
+            if self.pg:
+                with self.conn.cursor() as cur:
+                    cur.executemany(self._sql(sql), rows)
+            else:
+                self.conn.executemany(sql, rows)
+        except Exception as e:  # noqa: BLE001 - driver errors become the store's own
+            raise _translate(e, self.url) from None
+
+    @contextmanager
+    def batched(self) -> Iterator[None]:
+        """Inside a write transaction: INSERTs are queued, statement by statement, and sent as
+        one executemany per statement when the block ends — or earlier, before any other
+        statement runs, so a read in the block still sees every row written before it. The
+        statements are sent in the order each was first queued; the rows of different tables
+        must not depend on each other's order (the store has no foreign keys). A unique rule
+        broken by a queued row is raised when the queue is sent."""
+        if self._queue is not None:
+            yield
+            return
+        self._queue = {}
+        try:
+            yield
+            self._flush()
+        finally:
+            self._queue = None
+
+    def _flush(self) -> None:
+        if not self._queue:
+            return
+        queued, self._queue = self._queue, None
+        try:
+            for sql, rows in queued.items():
+                self.many(sql, rows)
+        finally:
+            self._queue = {}
 
     def rows(self, sql: str, **params: Any) -> list[tuple[Any, ...]]:
         return list(self._execute(sql, params).fetchall())
@@ -56,6 +106,7 @@ class Db:
         return None if row is None else tuple(row)
 
     def _execute(self, sql: str, params: Mapping[str, Any]) -> Any:
+        self._flush()
         try:
             if self.pg:
                 return self.conn.execute(self._sql(sql), dict(params))

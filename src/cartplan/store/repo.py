@@ -228,25 +228,73 @@ def create(
             raise InputError(_label_taken(label, str(other[0])))
         _put_snapshot(db, first.snapshot, protocol_id, first.protocol_version, snapshot_content)
         try:
-            db.run(
-                f"INSERT INTO plans ({_PLAN_COLUMNS}) VALUES "
-                "(:id, :label, :protocol, :version, :status, 1, :day0, :at, :at)",
-                id=plan_id,
-                label=label,
-                protocol=protocol_id,
-                version=first.protocol_version,
-                status=first.status,
-                day0=first.day0,
-                at=first.at,
+            _insert(
+                db,
+                NewPlanRows(plan_id, label, protocol_id, snapshot_content, request_content, first),
             )
         except Duplicate:  # another cartplan took the label meanwhile
             raise InputError(_label_taken(label, "made just now")) from None
-        db.run(
-            "INSERT INTO requests (plan_id, content) VALUES (:p, :c)",
-            p=plan_id,
-            c=request_content,
-        )
-        _append_rows(db, plan_id, 1, first, chain.genesis(plan_id))
+
+
+class NewPlanRows(NamedTuple):
+    """What `create` takes, as one value (create_many takes many)."""
+
+    plan_id: str
+    label: str
+    protocol_id: str
+    snapshot_content: str
+    request_content: str
+    first: NewRevision
+
+
+def create_many(db: Db, new: list[NewPlanRows]) -> None:
+    """Many new plans in one transaction (the caller's, or its own): the rows `create` writes,
+    sent in batches (executemany). The caller has checked in the same transaction that no
+    active plan has their labels (active_labels); should another cartplan take one meanwhile,
+    the store's unique rule refuses the whole transaction."""
+    with db.writing():
+        seen: set[str] = set()
+        for p in new:
+            if p.first.snapshot not in seen:
+                seen.add(p.first.snapshot)
+                _put_snapshot(
+                    db,
+                    p.first.snapshot,
+                    p.protocol_id,
+                    p.first.protocol_version,
+                    p.snapshot_content,
+                )
+        try:
+            with db.batched():
+                for p in new:
+                    _insert(db, p)
+        except Duplicate:
+            raise InputError(
+                "a label of these plans was taken by another cartplan meanwhile; nothing was "
+                "saved: try again"
+            ) from None
+
+
+def _insert(db: Db, p: NewPlanRows) -> None:
+    """The rows of a new plan: its head row, its request, revision 1 and its audit entry."""
+    first = p.first
+    db.run(
+        f"INSERT INTO plans ({_PLAN_COLUMNS}) VALUES "
+        "(:id, :label, :protocol, :version, :status, 1, :day0, :at, :at)",
+        id=p.plan_id,
+        label=p.label,
+        protocol=p.protocol_id,
+        version=first.protocol_version,
+        status=first.status,
+        day0=first.day0,
+        at=first.at,
+    )
+    db.run(
+        "INSERT INTO requests (plan_id, content) VALUES (:p, :c)",
+        p=p.plan_id,
+        c=p.request_content,
+    )
+    _append_rows(db, p.plan_id, 1, first, chain.genesis(p.plan_id))
 
 
 def _label_taken(label: str, other: str) -> str:
