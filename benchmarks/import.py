@@ -105,8 +105,13 @@ def drop_all(admin: str | None) -> None:
     _made.clear()
 
 
-def time_import(csv_path: Path, url: str) -> tuple[float, str]:
+def time_import(csv_path: Path, url: str) -> tuple[float, float, str]:
+    """Wall-clock and CPU seconds of the import command (a busy machine stretches the first
+    but hardly the second), and its output."""
+    import resource
+
     env = {**os.environ, "CARTPLAN_USER": "bench"}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     proc = subprocess.run(
         [
@@ -129,9 +134,11 @@ def time_import(csv_path: Path, url: str) -> tuple[float, str]:
         check=False,
     )
     elapsed = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     if proc.returncode != 0:
         sys.exit(f"plan import failed (exit {proc.returncode}): {proc.stderr[-2000:]}")
-    return elapsed, proc.stdout
+    return elapsed, cpu, proc.stdout
 
 
 def time_baseline(csv_path: Path, url: str, rows: int) -> float:
@@ -173,14 +180,15 @@ def main() -> None:
                 if kind == "postgresql" and admin is None:
                     print(f"  {label:10}  skipped (set CARTPLAN_TEST_PG_URL, see .ci/postgres.sh)")
                     continue
-                seconds, out = time_import(csv_path, fresh(kind, tmp, admin))
+                seconds, cpu, out = time_import(csv_path, fresh(kind, tmp, admin))
                 imported = out.count('"plan_id"')
                 base = time_baseline(csv_path, fresh(kind, tmp, admin), args.baseline_rows)
                 base_rate = args.baseline_rows / base
                 verdict = "meets" if seconds < TARGET_S and imported == args.rows else "MISSES"
                 print(
                     f"  {label:10}  import {seconds:6.1f} s, {imported / seconds:7.0f} rows/s "
-                    f"({imported:,} plans; {verdict} the target)"
+                    f"({imported:,} plans; {verdict} the target; CPU {cpu:.1f} s in cartplan, "
+                    f"load average {os.getloadavg()[0]:.1f})"
                 )
                 print(
                     f"  {'':10}  baseline, one plan new call per row: {base_rate:7.0f} rows/s "

@@ -19,9 +19,9 @@ from cartplan.errors import CartplanError, InputError
 from cartplan.services.planning import PlanArgs
 
 if TYPE_CHECKING:
-    from cartplan.services.plans import NewPlan
     from cartplan.sources.csv_table import Row
     from cartplan.store.db import Db
+    from cartplan.store.repo import NewPlanRows
 
 # Columns, named like the options of `plan new` (without the dashes; `_` and `-` alike, any
 # case), and the PlanArgs field each fills.
@@ -216,7 +216,7 @@ class Planned(NamedTuple):
 
     file: str
     rows: int
-    made: list[tuple[int, NewPlan]]  # (line, the plan ready to store)
+    made: list[tuple[int, NewPlanRows]]  # (line, the plan ready to store)
     bad: list[Bad]
 
 
@@ -230,7 +230,7 @@ def plan_rows(path: Path, site: Site, by: str, reason: str | None, now: datetime
     cols = columns(table.header, where)
     label_at = next(i for i, c in enumerate(cols) if c.kind == "text" and c.key == "label")
     lookups = plans.Lookups()
-    made: list[tuple[int, NewPlan]] = []
+    made: list[tuple[int, NewPlanRows]] = []
     bad: list[Bad] = []
     first_line: dict[str, int] = {}
     for row in table.rows:
@@ -244,14 +244,10 @@ def plan_rows(path: Path, site: Site, by: str, reason: str | None, now: datetime
                     "labels are unique among active plans"
                 )
             args = row_args(cols, row, site)
-            made.append(
-                (
-                    row.line,
-                    plans.prepare(args, by, f"{reason} ({why})" if reason else why, now, lookups),
-                )
-            )
+            rows, _ = plans.prepare(args, by, f"{reason} ({why})" if reason else why, now, lookups)
+            made.append((row.line, rows))  # the plan itself is not kept: 10,000 would not fit
         except CartplanError as e:
-            bad.append(Bad(row.line, label or None, e))
+            bad.append(Bad(row.line, label or None, e.with_traceback(None)))
         if label:
             first_line.setdefault(label, row.line)
     return Planned(where, len(table.rows), made, bad)
@@ -280,12 +276,9 @@ def save(db: Db, planned: Planned, skip_bad: bool) -> Report:
         bad.sort(key=lambda b: b.line)
         if bad and not skip_bad:
             return Report(planned.file, planned.rows, [], bad, saved=False)
-        repo.create_many(
-            db,
-            [
-                repo.NewPlanRows(p.plan_id, p.label, p.protocol_id, p.snapshot, p.request, p.first)
-                for _, p in good
-            ],
-        )
-    imported = [Imported(line, p.label, p.plan_id, p.protocol_id, p.plan.day0) for line, p in good]
+        repo.create_many(db, [p for _, p in good])
+    imported = [
+        Imported(line, p.label, p.plan_id, p.protocol_id, date.fromisoformat(p.first.day0))
+        for line, p in good
+    ]
     return Report(planned.file, planned.rows, imported, bad, saved=True)

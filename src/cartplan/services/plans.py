@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from cartplan.schedule.plan import Plan, WorkCalendar
     from cartplan.store.db import Db
     from cartplan.store.records import AuditDetail, Request, StoredRevision
-    from cartplan.store.repo import PlanRow
+    from cartplan.store.repo import NewPlanRows, PlanRow
 
 
 def who(by: str | None) -> str:
@@ -519,23 +519,11 @@ class Lookups:
         return found
 
 
-class NewPlan(NamedTuple):
-    """A plan worked out and ready to store as revision 1 (nothing written yet)."""
-
-    plan_id: str
-    label: str
-    protocol_id: str
-    snapshot: str  # the protocol snapshot's content
-    request: str  # the request as canonical JSON
-    first: Any  # repo.NewRevision
-    plan: Plan
-
-
 def prepare(
     args: PlanArgs, by: str, reason: str | None, now: datetime, lookups: Lookups | None = None
-) -> NewPlan:
-    """Plan what was asked and build its first revision, request and audit entry's content:
-    the one path from a `plan new` request to rows for the store (`plan import` too)."""
+) -> tuple[NewPlanRows, Plan]:
+    """Plan what was asked and build what the store keeps of it (nothing is written): the
+    one path from a `plan new` request to the store's rows, for `plan import` too."""
     import secrets
 
     from cartplan.dates import parse_date
@@ -602,16 +590,19 @@ def prepare(
         protocol_version=original.version,
     )
     label = args.label.strip()
-    return NewPlan(secrets.token_hex(8), label, original.id, content, _dump(request), first, plan)
+    rows = repo.NewPlanRows(
+        secrets.token_hex(8), label, original.id, content, _dump(request), first
+    )
+    return rows, plan
 
 
 def new(db: Db, args: PlanArgs, by: str, reason: str | None, now: datetime) -> tuple[str, Plan]:
     """Plan what was asked, store it as revision 1, and return its new id."""
     from cartplan.store import repo
 
-    p = prepare(args, by, reason, now)
-    repo.create(db, p.plan_id, p.label, p.protocol_id, p.snapshot, p.request, p.first)
-    return p.plan_id, p.plan
+    rows, plan = prepare(args, by, reason, now)
+    repo.create(db, *rows)
+    return rows.plan_id, plan
 
 
 def _joined(plan: Plan) -> list[Any]:
