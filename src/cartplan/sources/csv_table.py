@@ -14,8 +14,8 @@ from typing import NamedTuple
 from cartplan.errors import InputError
 from cartplan.sources.files import MiB, read_text
 
-CSV_LIMIT = 64 * MiB  # about 300,000 rows of a wide spreadsheet
-MAX_ROWS = 100_000  # rows in one file: the work (planning each row) stays bounded
+CSV_LIMIT = 32 * MiB  # a wide spreadsheet of MAX_ROWS rows fits many times over
+MAX_ROWS = 20_000  # rows in one file: planning time and memory (~25 KB a row) stay bounded
 MAX_CELL = 10_000  # characters in one cell
 
 
