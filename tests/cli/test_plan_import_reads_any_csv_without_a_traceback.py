@@ -140,3 +140,18 @@ def test_non_utf8_and_nul_are_refused_in_one_line(run: Run, tmp_path: Path) -> N
         assert result.code == 2
         assert result.err.startswith(f"cartplan: error: {path}: {problem}")
         assert result.err.count("\n") == 1
+
+
+def test_the_readme_example_imports_as_written(run: Run, tmp_path: Path) -> None:
+    import re
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    example = re.search(r"```csv\n(.*?)```", readme, re.DOTALL)
+    assert example is not None
+    path = tmp_path / "patients.csv"
+    path.write_text(example[1], encoding="utf-8")
+    db = f"sqlite:///{tmp_path / 'p.db'}"
+    options = ("--tz", "Europe/Berlin", "--country", "DE", "--today", "2025-04-01")
+    result = run("plan", "import", str(path), "--db", db, *options, "--format", "json")
+    assert result.code == 0, result.err
+    assert [i["label"] for i in json.loads(result.out)["imported"]] == ["P-017", "P-018", "P-019"]
