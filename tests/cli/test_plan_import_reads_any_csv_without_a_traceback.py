@@ -155,3 +155,23 @@ def test_the_readme_example_imports_as_written(run: Run, tmp_path: Path) -> None
     result = run("plan", "import", str(path), "--db", db, *options, "--format", "json")
     assert result.code == 0, result.err
     assert [i["label"] for i in json.loads(result.out)["imported"]] == ["P-017", "P-018", "P-019"]
+
+
+@pytest.mark.parametrize(
+    ("options", "error"),
+    [
+        (("--tz", "Nowhere/City"), "--tz Nowhere/City: unknown time zone"),
+        (("--subdiv", "BY"), "--subdiv BY: give --country as well"),
+        (("--closures", "/nonexistent"), "--closures /nonexistent: cannot read"),
+    ],
+)
+def test_a_bad_site_option_is_one_error_not_one_per_row(
+    run: Run, tmp_path: Path, options: tuple[str, ...], error: str
+) -> None:
+    path = tmp_path / "plans.csv"
+    path.write_text("label,protocol,start\nP-1,lupus-flucy,2025-05-01\nP-2,ssc-flucy,2025-05-01\n")
+    result = run("plan", "import", str(path), "--db", f"sqlite:///{tmp_path / 'p.db'}", *options)
+    assert result.code == 2
+    assert result.err.startswith(f"cartplan: error: {error}")
+    assert result.err.count("\n") == 1
+    assert not (tmp_path / "p.db").exists()

@@ -223,6 +223,7 @@ class Planned(NamedTuple):
 def plan_rows(path: Path, site: Site, by: str, reason: str | None, now: datetime) -> Planned:
     """Read the file and plan every row as `plan new` would (no store needed yet)."""
     from cartplan.services import plans
+    from cartplan.services.planning import today_in
     from cartplan.sources.csv_table import read_table
 
     where = str(path)
@@ -230,6 +231,9 @@ def plan_rows(path: Path, site: Site, by: str, reason: str | None, now: datetime
     cols = columns(table.header, where)
     label_at = next(i for i, c in enumerate(cols) if c.kind == "text" and c.key == "label")
     lookups = plans.Lookups()
+    # the command's own options: a problem with them is one error, not one per row
+    today_in(site.tz, site.today)
+    lookups.calendar(site.country, site.subdiv, site.closures)
     made: list[tuple[int, NewPlanRows]] = []
     bad: list[Bad] = []
     first_line: dict[str, int] = {}

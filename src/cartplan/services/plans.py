@@ -508,14 +508,17 @@ class Lookups:
             found = self._closures[str(path)] = read_closures(path)
         return found
 
-    def calendar(self, args: PlanArgs) -> WorkCalendar:
+    def calendar(
+        self, country: str | None, subdiv: str | None, closures: Path | None
+    ) -> WorkCalendar:
+        """The site's working days (planning.work_calendar), each closures file read once."""
         from cartplan.services.planning import work_calendar
 
-        key = (args.country, args.subdiv, None if args.closures is None else str(args.closures))
+        key = (country, subdiv, None if closures is None else str(closures))
         found = self._calendars.get(key)
         if found is None:
-            closures = self.closures(args.closures) if args.closures is not None else None
-            found = self._calendars[key] = work_calendar(args.country, args.subdiv, closures)
+            days = self.closures(closures) if closures is not None else None
+            found = self._calendars[key] = work_calendar(country, subdiv, days)
         return found
 
 
@@ -541,7 +544,7 @@ def prepare(
     d0 = parse_date(args.infusion, "--infusion") if args.infusion is not None else None
     overrides, times, minutes = parse_overrides(args.sets)
     today = today_in(args.tz, args.today)
-    calendar = shared.calendar(args)
+    calendar = shared.calendar(args.country, args.subdiv, args.closures)
     original = shared.protocol(args.protocol)
     protocol = shared.chosen(args)
     patient = patient_from(args, today, begin or d0)
