@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from cartplan.errors import CartplanError, InputError
 from cartplan.services.planning import PlanArgs
@@ -220,8 +220,96 @@ class Planned(NamedTuple):
     bad: list[Bad]
 
 
-def plan_rows(path: Path, site: Site, by: str, reason: str | None, now: datetime) -> Planned:
-    """Read the file and plan every row as `plan new` would (no store needed yet)."""
+PARALLEL_FROM = 1000  # rows: from here on rows are planned in worker processes (if forkable)
+CHUNK = 250  # rows a worker plans at a time
+
+
+class _Job(NamedTuple):
+    """What planning a row needs besides the row (a forked worker inherits it)."""
+
+    cols: list[Column]
+    site: Site
+    by: str
+    reason: str | None
+    now: datetime
+    file_name: str
+    lookups: Any  # services.plans.Lookups, filled before the workers fork
+
+
+class _Failure(NamedTuple):
+    """A row's error as it crosses from a worker process (errors built from a list of problems
+    do not survive pickling as they are)."""
+
+    kind: type[CartplanError]
+    message: Any
+    problems: list[Any] | None
+
+    def error(self) -> CartplanError:
+        if self.problems is not None:
+            return self.kind(self.problems)  # type: ignore[arg-type]
+        return self.kind(self.message)
+
+
+_Outcome = tuple[int, "NewPlanRows | _Failure"]
+_job: _Job | None = None  # the job of the running import, for forked workers
+
+
+def _plan_one(job: _Job, row: Row) -> _Outcome:
+    """One row through `plan new`'s path: the rows to store, or why not."""
+    from cartplan.services import plans
+
+    why = f"imported from {job.file_name} line {row.line}"
+    try:
+        args = row_args(job.cols, row, job.site)
+        reason = f"{job.reason} ({why})" if job.reason else why
+        rows, _ = plans.prepare(args, job.by, reason, job.now, job.lookups)
+    except CartplanError as e:
+        return row.line, _Failure(type(e), e.message, getattr(e, "problems", None))
+    return row.line, rows  # the plan itself is not kept: 10,000 would not fit
+
+
+def _plan_part(rows: list[Row]) -> list[_Outcome]:
+    assert _job is not None  # noqa: S101 - set before the workers fork
+    return [_plan_one(_job, row) for row in rows]
+
+
+def _workers(rows: int) -> int:
+    """Worker processes for this many rows: one per CPU this process may use (at most 4),
+    where processes fork; else none (planned here)."""
+    import multiprocessing
+    import os
+
+    if rows < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    n = min(cpus or 1, 4)
+    return n if n > 1 else 0
+
+
+def _in_workers(job: _Job, rows: list[Row], n: int) -> list[_Outcome]:
+    """The rows planned by n forked workers (each inherits the job and its lookups)."""
+    import multiprocessing
+
+    global _job
+    parts = [rows[k : k + CHUNK] for k in range(0, len(rows), CHUNK)]
+    _job = job
+    try:
+        with multiprocessing.get_context("fork").Pool(n) as pool:
+            return [o for part in pool.imap(_plan_part, parts) for o in part]
+    finally:
+        _job = None
+
+
+def plan_rows(
+    path: Path,
+    site: Site,
+    by: str,
+    reason: str | None,
+    now: datetime,
+    workers: int | None = None,
+) -> Planned:
+    """Read the file and plan every row as `plan new` would (no store needed yet); from
+    PARALLEL_FROM rows on, in worker processes (`workers`: how many; 0 plans here)."""
     from cartplan.services import plans
     from cartplan.services.planning import today_in
     from cartplan.sources.csv_table import read_table
@@ -230,30 +318,48 @@ def plan_rows(path: Path, site: Site, by: str, reason: str | None, now: datetime
     table = read_table(path, where)
     cols = columns(table.header, where)
     label_at = next(i for i, c in enumerate(cols) if c.kind == "text" and c.key == "label")
+    protocol_at = next(i for i, c in enumerate(cols) if c.kind == "text" and c.key == "protocol")
     lookups = plans.Lookups()
     # the command's own options: a problem with them is one error, not one per row
     today_in(site.tz, site.today)
     lookups.calendar(site.country, site.subdiv, site.closures)
-    made: list[tuple[int, NewPlanRows]] = []
     bad: list[Bad] = []
+    todo: list[Row] = []
+    labels: dict[int, str] = {}
     first_line: dict[str, int] = {}
     for row in table.rows:
         cells = row.cells
-        label = cells[label_at].strip() if label_at < len(cells) else ""
-        why = f"imported from {path.name} line {row.line}"
-        try:
-            if label in first_line:
-                raise InputError(
-                    f"label {label} is already on line {first_line[label]} of this file; "
-                    "labels are unique among active plans"
-                )
-            args = row_args(cols, row, site)
-            rows, _ = plans.prepare(args, by, f"{reason} ({why})" if reason else why, now, lookups)
-            made.append((row.line, rows))  # the plan itself is not kept: 10,000 would not fit
-        except CartplanError as e:
-            bad.append(Bad(row.line, label or None, e.with_traceback(None)))
+        label = labels[row.line] = cells[label_at].strip() if label_at < len(cells) else ""
+        if label in first_line:
+            problem = (
+                f"label {label} is already on line {first_line[label]} of this file; labels are "
+                "unique among active plans"
+            )
+            bad.append(Bad(row.line, label, InputError(problem)))
+        else:
+            todo.append(row)
         if label:
             first_line.setdefault(label, row.line)
+    job = _Job(cols, site, by, reason, now, path.name, lookups)
+    n = _workers(len(todo)) if workers is None else workers
+    if n:
+        specs = {r.cells[protocol_at].strip() for r in todo if protocol_at < len(r.cells)}
+        for spec in sorted(specs)[:50]:  # read once here, before the workers fork
+            try:
+                lookups.snapshot(spec)
+            except CartplanError:
+                pass  # each of its rows says why
+        lookups.washout()
+        outcomes = _in_workers(job, todo, n)
+    else:
+        outcomes = [_plan_one(job, row) for row in todo]
+    made: list[tuple[int, NewPlanRows]] = []
+    for line, outcome in outcomes:
+        if isinstance(outcome, _Failure):
+            bad.append(Bad(line, labels[line] or None, outcome.error()))
+        else:
+            made.append((line, outcome))
+    bad.sort(key=lambda b: b.line)
     return Planned(where, len(table.rows), made, bad)
 
 
