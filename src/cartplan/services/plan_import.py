@@ -2,7 +2,8 @@
 transaction.
 
 Each row becomes the request `plan new` would get from its options (the columns are named like
-them) and goes through the same path (services.plans.prepare, then the store's create). A row
+them) and goes through the same path (services.plans.prepare; then repo.create_many writes the
+rows repo.create writes, batched). Large files are planned in forked worker processes. A row
 that cannot become a plan — an unknown protocol, a bad date, a wrong type, an infeasible plan, a
 label used twice in the file or by an active stored plan — is reported with its line; nothing is
 written unless every row is good, or the caller skips the bad ones.
