@@ -571,9 +571,9 @@ class Washout(Model):
         default=None,
         gt=0,
         le=1000,
-        description="Prednisone-equivalent mg/day allowed at the anchor (default 10, EBMT): a "
-        "dose at or below it passes; for a strict '< 5 mg/day' write the largest allowed dose "
-        "(e.g. 4.9). Not with 'none'.",
+        description="Prednisone-equivalent mg/day the dose must stay BELOW at the anchor (a "
+        "strict limit: teclistamab's '< 5 mg/day' is written 5). Without it the EBMT rule "
+        "applies: at most 10 mg/day. Not with 'none'.",
     )
     references: list[str] = Field(default=[], description="Reference ids for the washout rule.")
     assumption: str | None = Field(
