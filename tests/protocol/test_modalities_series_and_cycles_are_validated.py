@@ -160,9 +160,20 @@ def test_a_cycle_starts_at_a_step_placed_from_d0() -> None:
 
 def test_premedication_days_fall_on_the_dose() -> None:
     d = data("engager-stepup")
-    step(d, "step2")["premedication"][0]["days"] = [3]
+    step(d, "step2")["premedication"][0]["days"] = [1]  # counted from the dose day
     assert problems(d) == [
-        "steps[step2].premedication[0].days: dexamethasone on day(s) 3 outside the step's days 2..2"
+        "steps[step2].premedication[0].days: dexamethasone on day(s) 1 outside the step's days 0..0"
+    ]
+
+
+def test_premedication_belongs_to_a_step_fixed_from_d0() -> None:
+    d = data("carnk-series")
+    step(d, "reserve")["premedication"] = [
+        {"agent": "paracetamol", "dose": 1000, "unit": "mg", "days": [0]}
+    ]
+    assert problems(d) == [
+        "steps[reserve].premedication: premedication is for the D0 step or a step placed after "
+        "day0 (its days count from the step's first day)"
     ]
 
 

@@ -519,9 +519,9 @@ class Step(Model):
     premedication: list[Dose] = Field(
         default=[],
         max_length=20,
-        description="Drugs given before the step's dose (days relative to the dose day, usually "
-        "[0]; relative to D0 like the regimen on a step without a series); shown like the "
-        "regimen, marked as premedication.",
+        description="Drugs given before the step's dose, days counted from the dose day (the "
+        "step's first day; each dose's day in a series), usually [0]; only on the D0 step or a "
+        "step placed after day0. Shown like the regimen, marked as premedication.",
     )
     references: list[str] = Field(default=[], description="Reference ids for timing and content.")
     assumption: str | None = Field(
