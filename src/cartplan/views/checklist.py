@@ -234,8 +234,9 @@ def header(plan: Plan, lang: str | None = None) -> str:
     _ = words(lang)
     label = plan.patient.label if plan.patient is not None else _("(no patient label)")
     p = plan.protocol
-    return _("Patient {label} · {id} v{version} · D0 {day0}").format(
-        label=label, id=p.id, version=p.version, day0=fmt_day(plan.day0, lang)
+    d0 = f"D{facts.shown_day(0, p.day_origin)}"  # D1 when the protocol counts from day 1
+    return _("Patient {label} · {id} v{version} · {d0} {day0}").format(
+        label=label, id=p.id, version=p.version, d0=d0, day0=fmt_day(plan.day0, lang)
     )
 
 

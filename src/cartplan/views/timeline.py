@@ -114,7 +114,9 @@ def cell_dose_line(e: Event, plan: Plan, lang: str | None = None) -> str | None:
 
 
 def has_assumption(e: Event) -> bool:
-    return bool(e.step.assumption or any(d.assumption for d in e.step.regimen))
+    s = e.step
+    series = s.series is not None and s.series.assumption is not None
+    return bool(s.assumption or series or any(d.assumption for d in (*s.regimen, *s.premedication)))
 
 
 def step_label(e: Event, lang: str | None = None) -> str:
@@ -200,7 +202,8 @@ def header_lines(plan: Plan, include_phi: bool = False, lang: str | None = None)
     p = plan.protocol
     lines = [
         f"{p.title}",
-        _("{id} v{version} · start {start} · D0 infusion {day0}").format(
+        _("{id} v{version} · start {start} · {d0} infusion {day0}").format(
+            d0=day_label(0, p.day_origin),
             id=p.id,
             version=p.version,
             start=fmt_day(plan.start, lang),

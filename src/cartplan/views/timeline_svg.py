@@ -159,8 +159,11 @@ def page(plan: Plan, today: date | None, printed: str, lang: str | None = None) 
     p = plan.protocol
     who = plan.patient.label if plan.patient is not None else _("no patient label")
     title = _("Timeline · {who} · {id} v{version}").format(who=who, id=p.id, version=p.version)
-    summary = _("{n} steps from {start}; infusion D0 on {day0}. ").format(
-        n=len(plan.events), start=fmt_day(plan.start, lang), day0=fmt_day(plan.day0, lang)
+    summary = _("{n} steps from {start}; infusion {d0} on {day0}. ").format(
+        n=len(plan.events),
+        start=fmt_day(plan.start, lang),
+        d0=f"D{facts.shown_day(0, p.day_origin)}",
+        day0=fmt_day(plan.day0, lang),
     ) + " ".join(
         f"{facts.title(ev.step, lang)}: {_when(ev, lang, plan.protocol.day_origin)}."
         for ev in plan.events
@@ -204,8 +207,10 @@ def page(plan: Plan, today: date | None, printed: str, lang: str | None = None) 
     out += _legend(c, plan, legend_y)
     out.append("</svg>")
     head = [
-        _("Start {start} · D0 infusion {day0}").format(
-            start=fmt_day(plan.start, lang), day0=fmt_day(plan.day0, lang)
+        _("Start {start} · {d0} infusion {day0}").format(
+            start=fmt_day(plan.start, lang),
+            d0=f"D{facts.shown_day(0, plan.protocol.day_origin)}",
+            day0=fmt_day(plan.day0, lang),
         ),
         _("chart {first} – {last}").format(
             first=fmt_day(c.first, lang), last=fmt_day(c.last, lang)
