@@ -134,8 +134,11 @@ def plan_of(
 ) -> tuple[Plan, dict[str, State]]:
     """The Plan every output reads, and the step states, from a stored revision."""
     from cartplan.lifecycle.states import State, StepStatus
+    from cartplan.protocol.expand import expand
     from cartplan.schedule.plan import Event, MondayToFriday, Plan
 
+    # Stored events name expanded steps (dose 2 of a series, cycle 2): expand as planning did.
+    protocol = expand(protocol, stored.parameters)
     steps = {s.id: s for s in protocol.steps}
     missing = [e.step for e in stored.events if e.step not in steps]
     if missing:

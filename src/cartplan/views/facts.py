@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from cartplan.messages import Text
-    from cartplan.protocol.format import CheckItem, Shift
+    from cartplan.protocol.format import CheckItem, Shift, Step
     from cartplan.schedule.plan import Event, Plan
 
 
@@ -34,6 +34,7 @@ class ItemLine(NamedTuple):
 class DoseText(NamedTuple):
     text: str
     standby: bool  # held ready (confirm on site), not given
+    premedication: bool = False  # given before the step's dose (the text says so)
 
 
 class EscalationLine(NamedTuple):
@@ -49,6 +50,35 @@ def in_words(message: Text, lang: str | None = None) -> str:
     from cartplan.i18n import render
 
     return render(message, lang)
+
+
+def shown_day(day: int, origin: int = 0) -> int:
+    """The day number people read: relative to D0 (origin 0), or with the first dose as day 1
+    and no day 0 (origin 1: D0 -> 1, D2 -> 3, D-1 stays -1). The one place the rule lives."""
+    return day + 1 if origin == 1 and day >= 0 else day
+
+
+def title(step: Step, lang: str | None = None) -> str:
+    """A step's title as people read it: a dose of a series, a step repeated after each dose and
+    a cycle say which ("Infusion (dose 2 of 3)"); every output names steps through here."""
+    from cartplan.protocol.expand import ExpandedStep
+
+    if not isinstance(step, ExpandedStep):
+        return step.title
+    from cartplan.i18n import render
+    from cartplan.messages import msg
+
+    text = step.title
+    if step.dose is not None:
+        k, n = step.dose
+        text = render(msg("step.dose_title", title=text, k=k, n=n), lang)
+    if step.after_dose is not None:
+        k, n = step.after_dose
+        text = render(msg("step.after_dose_title", title=text, k=k, n=n), lang)
+    if step.cycle is not None:
+        k, n = step.cycle
+        text = render(msg("step.cycle_title", title=text, k=k, n=n), lang)
+    return text
 
 
 def notes(e: Event, lang: str | None = None) -> list[str]:
@@ -205,10 +235,18 @@ def dose_lines(
                         True,
                     )
                 )
+            elif d.premedication:
+                text = _("premedication {agent}: {mg} mg ({unit})")
+                lines.append(
+                    DoseText(
+                        text.format(agent=d.agent, mg=f"{d.amount_mg:g}", unit=unit), False, True
+                    )
+                )
             else:
                 lines.append(DoseText(f"{d.agent}: {d.amount_mg:g} mg ({unit})", False))
     else:
-        for r in e.step.regimen:
+        premedication = {id(r) for r in e.step.premedication}
+        for r in (*e.step.regimen, *e.step.premedication):
             if day is not None and day not in r.days:
                 continue
             extra = [
@@ -224,6 +262,9 @@ def dose_lines(
                 note = f" — {r.note}" if r.note else ""
                 text = _("{agent} on site: {dose}{note}")
                 lines.append(DoseText(text.format(agent=r.agent, dose=unit, note=note), True))
+            elif id(r) in premedication:
+                text = _("premedication {agent}: {dose}")
+                lines.append(DoseText(text.format(agent=r.agent, dose=unit), False, True))
             else:
                 lines.append(DoseText(f"{r.agent}: {unit}", False))
     return lines
