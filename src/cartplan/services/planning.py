@@ -26,7 +26,7 @@ class PlanArgs(NamedTuple):
     sets: list[str] | None
     country: str | None
     subdiv: str | None
-    closures: Path | None
+    closures: Path | Mapping[date, str] | None  # a file, or the days a site file lists
     tz: str | None
     patient: Path | None
     label: str | None
@@ -47,6 +47,7 @@ class PlanArgs(NamedTuple):
     include_phi: bool
     today: str | None
     lang: str = "en"  # the reader's language (i18n.lang.resolve): words, dates, protocol texts
+    site: Path | None = None  # --site: the site file (else $CARTPLAN_SITE, else the config one)
 
 
 class Overrides(NamedTuple):

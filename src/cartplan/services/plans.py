@@ -491,7 +491,9 @@ def new(db: Db, args: PlanArgs, by: str, reason: str | None, now: datetime) -> t
         durations=minutes,
     )
     closures: dict[date, str] = {}
-    if args.closures is not None:
+    if isinstance(args.closures, Mapping):
+        closures = dict(args.closures)
+    elif args.closures is not None:
         from cartplan.sources.site_calendar import read_closures
 
         closures = read_closures(args.closures)

@@ -48,6 +48,19 @@ class Db:
         n: int = cur.rowcount
         return n
 
+    def many(self, sql: str, rows: list[dict[str, Any]]) -> None:
+        """Execute one statement for each parameter row, in one batch (executemany)."""
+        if not rows:
+            return
+        try:
+            if self.pg:
+                with self.conn.cursor() as cur:
+                    cur.executemany(self._sql(sql), rows)
+            else:
+                self.conn.executemany(sql, rows)
+        except Exception as e:  # noqa: BLE001 - driver errors become the store's own
+            raise _translate(e, self.url) from None
+
     def rows(self, sql: str, **params: Any) -> list[tuple[Any, ...]]:
         return list(self._execute(sql, params).fetchall())
 
