@@ -158,3 +158,36 @@ def blocking(
             plans = tuple(sorted(others)) + (new_id,)
             return Clash(resource, p, c.per, c.capacity, len(others) + 1, plans)
     return None
+
+
+class Entry(NamedTuple):
+    """One event on one day of the agenda."""
+
+    on: date
+    span: Span
+    day: int  # relative to D0, on that day
+    resources: tuple[str, ...]  # the resources it takes that day (or week)
+
+
+def per_day(
+    spans: Iterable[Span], capacities: Iterable[Capacity], first: date, last: date
+) -> list[Entry]:
+    """Each event on each day of [first, last] it spans, by day (then label, then start): the
+    one reading the agenda's table, page, JSON and calendar share."""
+    caps = list(capacities)
+    out = []
+    for s in spans:
+        taken = uses(s, caps)
+        d = max(s.start, first)
+        while d <= min(s.end, last):
+            here = tuple(
+                sorted(
+                    c.resource
+                    for c in caps
+                    if (c.resource, period(d, c.per)) in taken
+                    and (not c.start_only or d == s.start)
+                )
+            )
+            out.append(Entry(d, s, s.day + (d - s.start).days, here))
+            d += timedelta(days=1)
+    return sorted(out, key=lambda x: (x.on, x.span.label, x.span.start, x.span.step))

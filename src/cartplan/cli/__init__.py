@@ -690,6 +690,22 @@ def schema_plan() -> None:
     terminal.out(schema_json())
 
 
+@schema_app.command("agenda")
+def schema_agenda() -> None:
+    """Print the JSON Schema of `agenda --format json` (also schemas/agenda.schema.json)."""
+    from cartplan.exports.agenda import schema_json
+
+    terminal.out(schema_json())
+
+
+@schema_app.command("site")
+def schema_site() -> None:
+    """Print the JSON Schema of the site file, site.yaml (also schemas/site.schema.json)."""
+    from cartplan.sources.site import schema_json
+
+    terminal.out(schema_json())
+
+
 @schema_app.command("protocol")
 def schema_protocol() -> None:
     """Print the JSON Schema of the protocol format (as `cartplan protocols schema` does)."""
@@ -757,6 +773,10 @@ PLANNING = {"schedule": schedule, "checklist": checklist, "publish": publish}
 from cartplan.cli import plans as _plans  # noqa: E402 - it uses the options declared above
 
 app.add_typer(_plans.plan_app, name="plan")
+
+from cartplan.cli import agenda as _agenda  # noqa: E402 - it uses the options declared above
+
+app.command("agenda")(_agenda.agenda)
 
 
 def runner(args: list[str]) -> typer.Typer:

@@ -120,12 +120,30 @@ def plan_new(
         str | None, typer.Option(metavar="TEXT", help="Why the plan is made (optional).")
     ] = None,
     now: NowOpt = None,
+    fit: Annotated[
+        bool,
+        typer.Option(
+            "--fit",
+            help="Take the earliest start on or after the one given where the plan fits every "
+            "resource of the site file beside the stored plans (and say why it moved).",
+        ),
+    ] = False,
 ) -> None:
     """Plan a protocol for one patient and keep the plan in the store; prints the plan id."""
     from cartplan.services import plans
 
     with plans.store(db) as store:
-        plan_id, _ = plans.new(store, args, plans.who(by), reason, _now(now))
+        if fit:
+            from cartplan.i18n import render
+            from cartplan.services import agenda, site
+
+            found = site.load(args.site)
+            plan_id, _, result = agenda.new_fitted(
+                store, args, found, plans.who(by), reason, _now(now)
+            )
+            terminal.err(render(result.why) + "\n")
+        else:
+            plan_id, _ = plans.new(store, args, plans.who(by), reason, _now(now))
     terminal.out(plan_id + "\n")
 
 
@@ -580,6 +598,40 @@ def plan_checklist(
         terminal.out(text)
 
 
+@plan_app.command("check")
+def plan_check(
+    plan: PlanRef,
+    site: Annotated[
+        Path | None,
+        typer.Option(
+            "--site",
+            metavar="FILE",
+            help="Site file with the resources (default: $CARTPLAN_SITE, else site.yaml in "
+            "~/.config/cartplan).",
+        ),
+    ] = None,
+    db: DbOpt = None,
+) -> None:
+    """List the resource clashes the stored plan takes part in (site file capacities)."""
+    from cartplan.services import agenda
+    from cartplan.services import site as site_file
+    from cartplan.views.agenda import clash_line
+
+    found = site_file.load(site)
+    with plans_store(db) as store:
+        plan_id, label, clashes, labels = agenda.plan_clashes(store, plan, found)
+    if not clashes:
+        terminal.out(f"plan {plan_id} ({label}): no clashes\n")
+        return
+    terminal.out("".join(clash_line(c, labels) + "\n" for c in clashes))
+
+
+def plans_store(db: str | None) -> Any:
+    from cartplan.services import plans
+
+    return plans.store(db)
+
+
 COMMANDS: dict[str, Any] = {
     "new": plan_new,
     "list": plan_list,
@@ -592,6 +644,7 @@ COMMANDS: dict[str, Any] = {
     "export": plan_export,
     "publish": plan_publish,
     "checklist": plan_checklist,
+    "check": plan_check,
 }
 
 

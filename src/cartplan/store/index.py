@@ -137,3 +137,14 @@ def spans(
         f"{only} ORDER BY s.start_date, p.label, s.plan_id, s.seq"
     )
     return [SpanRow(*r) for r in db.rows(sql, **params)]
+
+
+def plan_spans(db: Db, plan_id: str, revision: int) -> list[SpanRow]:
+    """The events of one revision of a plan (cancelled steps left out), by start day."""
+    sql = (
+        "SELECT s.plan_id, p.label, s.step, s.stage, s.title, s.start_date, s.end_date, s.day, "
+        "s.day_end, s.teams, s.resources FROM agenda_spans s JOIN plans p ON p.plan_id = "
+        "s.plan_id WHERE s.plan_id = :p AND s.revision = :n AND s.status <> 'cancelled' "
+        "ORDER BY s.start_date, s.seq"
+    )
+    return [SpanRow(*r) for r in db.rows(sql, p=plan_id, n=revision)]
