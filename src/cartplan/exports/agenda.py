@@ -90,6 +90,12 @@ def _week(d: date) -> str:
     return f"{y}-W{w:02d}"
 
 
+def _refs(plans: tuple[str, ...], labels: dict[str, str]) -> list[PlanRef]:
+    """The plans by label (then id), as people look for them."""
+    found = sorted((labels.get(p, p), p) for p in plans)
+    return [PlanRef(plan_id=p, label=label) for label, p in found]
+
+
 def clash_json(c: Clash, labels: dict[str, str]) -> ClashJson:
     return ClashJson(
         date=c.period,
@@ -97,7 +103,7 @@ def clash_json(c: Clash, labels: dict[str, str]) -> ClashJson:
         resource=c.resource,
         capacity=c.capacity,
         demand=c.demand,
-        plans=[PlanRef(plan_id=p, label=labels.get(p, p)) for p in c.plans],
+        plans=_refs(c.plans, labels),
     )
 
 
@@ -128,7 +134,7 @@ def contract(a: Agenda, site_name: str | None) -> AgendaJson:
             week=_week(x.period) if x.per == "week" else None,
             load=x.load,
             capacity=x.capacity,
-            plans=[PlanRef(plan_id=p, label=a.labels.get(p, p)) for p in x.plans],
+            plans=_refs(x.plans, a.labels),
         )
         for x in a.loads
     ]

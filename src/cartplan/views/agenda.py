@@ -64,7 +64,7 @@ def clash_line(c: Clash, labels: dict[str, str], lang: str | None = None) -> str
         resource=c.resource,
         demand=c.demand,
         capacity=c.capacity,
-        plans=", ".join(labels.get(p, p) for p in c.plans),
+        plans=", ".join(sorted(labels.get(p, p) for p in c.plans)),
     )
 
 
