@@ -17,15 +17,20 @@ D = date(2025, 6, 2)  # a Monday
 
 def span(plan: str, step: str, start: date, days: int = 1, resources: tuple[str, ...] = ()) -> Span:
     end = start + timedelta(days=days - 1)
-    return Span(plan, plan.upper(), step, "other", step, start, end, 0, days - 1, ("ward",), resources)
+    return Span(
+        plan, plan.upper(), step, "other", step, start, end, 0, days - 1, ("ward",), resources
+    )
 
 
 BED = Capacity("ward-bed", 1, "day", frozenset({"lymphodepletion", "infusion", "crs-watch"}))
 
 
 def test_one_patient_takes_one_bed_whatever_steps_meet() -> None:
-    spans = [span("a", "lymphodepletion", D, 3), span("a", "infusion", D + timedelta(2)),
-             span("a", "crs-watch", D + timedelta(2), 5)]
+    spans = [
+        span("a", "lymphodepletion", D, 3),
+        span("a", "infusion", D + timedelta(2)),
+        span("a", "crs-watch", D + timedelta(2), 5),
+    ]
     found = loads(spans, [BED], D, D + timedelta(10))
     assert {x.load for x in found} == {1}
     assert len(found) == 7  # D..D+6
@@ -40,7 +45,10 @@ def test_two_patients_on_one_bed_clash_on_the_shared_days_only() -> None:
 
 def test_start_only_counts_the_first_day_and_week_counts_a_plan_once() -> None:
     slot = Capacity("manufacturing", 1, "week", frozenset({"manufacturing"}), start_only=True)
-    spans = [span("a", "manufacturing", D + timedelta(4), 12), span("b", "manufacturing", D + timedelta(6))]
+    spans = [
+        span("a", "manufacturing", D + timedelta(4), 12),
+        span("b", "manufacturing", D + timedelta(6)),
+    ]
     found = loads(spans, [slot], D, D + timedelta(20))
     assert [(x.period, x.load) for x in found] == [(D, 2)]
     assert clashes(found)[0].plans == ("a", "b")

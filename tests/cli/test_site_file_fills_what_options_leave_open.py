@@ -14,8 +14,17 @@ from tests.conftest import Run
 ROOT = Path(__file__).parents[2]
 SITE_SCHEMA = ROOT / "schemas" / "site.schema.json"
 AGENDA_SCHEMA = ROOT / "schemas" / "agenda.schema.json"
-PLAN = ("schedule", "-p", "lupus-flucy", "--start", "2025-05-01", "--today", "2025-04-01",
-        "--format", "json")
+PLAN = (
+    "schedule",
+    "-p",
+    "lupus-flucy",
+    "--start",
+    "2025-05-01",
+    "--today",
+    "2025-04-01",
+    "--format",
+    "json",
+)
 
 
 def _write(tmp_path: Path, text: str, name: str = "site.yaml") -> Path:
@@ -115,7 +124,9 @@ def test_a_password_in_the_site_file_is_refused_unseen(run: Run, tmp_path: Path)
 def test_committed_schemas_match_the_models(run: Run, command: str, path: Path) -> None:
     result = run("schema", command)
     assert result.code == 0, result.err
-    assert result.out == path.read_text(encoding="utf-8"), f"regenerate: cartplan schema {command} > {path}"
+    assert result.out == path.read_text(encoding="utf-8"), (
+        f"regenerate: cartplan schema {command} > {path}"
+    )
     schema = json.loads(result.out)
     for name, model in {**schema.get("$defs", {}), "(top)": schema}.items():
         for field, spec in model.get("properties", {}).items():

@@ -64,6 +64,18 @@ class Clash(NamedTuple):
 Key = tuple[str, date]  # (resource, period)
 
 
+class Agenda(NamedTuple):
+    """What the centre's view shows over some days."""
+
+    first: date
+    last: date
+    spans: list[Span]  # the events shown (after a team or resource filter)
+    loads: list[Load]  # each resource's load per day (or week) in the period
+    clashes: list[Clash]
+    labels: dict[str, str]  # plan id -> label
+    capacities: list[Capacity]
+
+
 def period(d: date, per: Per) -> date:
     """The day itself, or the Monday of its week."""
     return d if per == "day" else d - timedelta(days=d.weekday())
@@ -111,9 +123,7 @@ def in_range(key_period: date, per: Per, lo: date, hi: date) -> bool:
     return period(lo, "week") <= key_period <= hi
 
 
-def loads(
-    spans: Iterable[Span], capacities: Iterable[Capacity], lo: date, hi: date
-) -> list[Load]:
+def loads(spans: Iterable[Span], capacities: Iterable[Capacity], lo: date, hi: date) -> list[Load]:
     """The load of every resource in every period of [lo, hi] it is used in (sorted by period,
     then resource)."""
     caps = {c.resource: c for c in capacities}
@@ -155,7 +165,7 @@ def blocking(
         c = caps[resource]
         others = taken.get((resource, p), set()) - {new_id}
         if len(others) + 1 > c.capacity:
-            plans = tuple(sorted(others)) + (new_id,)
+            plans = (*sorted(others), new_id)
             return Clash(resource, p, c.per, c.capacity, len(others) + 1, plans)
     return None
 
@@ -173,21 +183,38 @@ def per_day(
     spans: Iterable[Span], capacities: Iterable[Capacity], first: date, last: date
 ) -> list[Entry]:
     """Each event on each day of [first, last] it spans, by day (then label, then start): the
-    one reading the agenda's table, page, JSON and calendar share."""
+    one reading the agenda's table and page share."""
     caps = list(capacities)
     out = []
+    one = timedelta(days=1)
     for s in spans:
-        taken = uses(s, caps)
+        mine = [c for c in caps if s.step in c.steps or c.resource in s.resources]
+        taken = uses(s, mine) if mine else set()
         d = max(s.start, first)
-        while d <= min(s.end, last):
-            here = tuple(
-                sorted(
-                    c.resource
-                    for c in caps
-                    if (c.resource, period(d, c.per)) in taken
-                    and (not c.start_only or d == s.start)
+        end = min(s.end, last)
+        n = s.day + (d - s.start).days
+        while d <= end:
+            here: tuple[str, ...] = ()
+            if mine:
+                here = tuple(
+                    sorted(
+                        c.resource
+                        for c in mine
+                        if (c.resource, period(d, c.per)) in taken
+                        and (not c.start_only or d == s.start)
+                    )
                 )
-            )
-            out.append(Entry(d, s, s.day + (d - s.start).days, here))
-            d += timedelta(days=1)
-    return sorted(out, key=lambda x: (x.on, x.span.label, x.span.start, x.span.step))
+            out.append(Entry(d, s, n, here))
+            d += one
+            n += 1
+    out.sort(key=lambda x: (x.on, x.span.label, x.span.start, x.span.step))
+    return out
+
+
+def resources_in(span: Span, capacities: Iterable[Capacity], first: date, last: date) -> list[str]:
+    """The resources a span takes on some day (or week) of [first, last]."""
+    mine = [c for c in capacities if span.step in c.steps or c.resource in span.resources]
+    if not mine:
+        return []
+    monday = period(first, "week")
+    return sorted({r for r, p in uses(span, mine) if monday <= p <= last})

@@ -248,7 +248,6 @@ def planning_command(func: Callable[..., None]) -> Callable[..., None]:
     @functools.wraps(func)
     def command(**kwargs: Any) -> None:
         from cartplan.i18n.lang import resolve
-
         from cartplan.services import site
 
         values = {name: kwargs.pop(name) for name in PLAN_OPTIONS}

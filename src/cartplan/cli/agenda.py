@@ -32,9 +32,7 @@ class AgendaFormat(StrEnum):
 
 
 def agenda(
-    first: Annotated[
-        str, typer.Option("--from", metavar="DATE", help="First day, YYYY-MM-DD.")
-    ],
+    first: Annotated[str, typer.Option("--from", metavar="DATE", help="First day, YYYY-MM-DD.")],
     last: Annotated[
         str, typer.Option("--to", metavar="DATE", help="Last day, YYYY-MM-DD (inclusive).")
     ],
@@ -77,9 +75,10 @@ def agenda(
         a = use_case.agenda(store, lo, hi, found, team, resource)
     if clashes:
         keep = {c.period for c in a.clashes}
-        a = a._replace(spans=[s for s in a.spans if s.plan_id in _involved(a)], loads=[
-            x for x in a.loads if x.period in keep
-        ])
+        a = a._replace(
+            spans=[s for s in a.spans if s.plan_id in _involved(a)],
+            loads=[x for x in a.loads if x.period in keep],
+        )
     name = found.site.name if found is not None else None
     data: bytes
     if fmt is AgendaFormat.json:

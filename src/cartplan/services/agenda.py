@@ -8,7 +8,7 @@ gives the capacities; the pure core (cartplan.agenda) counts."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any
 
 from cartplan.errors import InputError
 
@@ -16,42 +16,42 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from cartplan.agenda.fit import Fit
-    from cartplan.agenda.load import Capacity, Clash, Load, Span
+    from cartplan.agenda.load import Capacity, Clash, Span
     from cartplan.schedule.plan import Plan
     from cartplan.services.planning import PlanArgs
     from cartplan.services.site import Found
     from cartplan.store.db import Db
 
+if TYPE_CHECKING:
+    from cartplan.agenda.load import Agenda
+
 MAX_DAYS = 400  # days in one agenda
 FIT_DAYS = 366  # how far --fit looks past the start asked
 
 
-class Agenda(NamedTuple):
-    first: date
-    last: date
-    spans: list[Span]  # the events shown (after --team / --resource)
-    loads: list[Load]  # every resource's load in the period (after --resource)
-    clashes: list[Clash]
-    labels: dict[str, str]  # plan id -> label
-    capacities: list[Capacity]
-
-
-def _span(r: tuple[object, ...]) -> Span:
+def _span(r: tuple[Any, ...], _split: dict[str, tuple[str, ...]] = {}) -> Span:  # noqa: B006
+    """A row of the index as the core's Span (team and resource lists split once each)."""
     from cartplan.agenda.load import Span
 
-    teams, resources = str(r[9]), str(r[10])
+    teams, resources = r[9], r[10]
+    t = _split.get(teams)
+    if t is None:
+        t = _split[teams] = tuple(teams.split(",")) if teams else ()
+    res = _split.get(resources)
+    if res is None:
+        res = _split[resources] = tuple(resources.split(",")) if resources else ()
     return Span(
-        str(r[0]),
-        str(r[1]),
-        str(r[2]),
-        str(r[3]),
-        str(r[4]),
-        date.fromisoformat(str(r[5])),
-        date.fromisoformat(str(r[6])),
-        int(str(r[7])),
-        int(str(r[8])),
-        tuple(teams.split(",")) if teams else (),
-        tuple(resources.split(",")) if resources else (),
+        r[0],
+        r[1],
+        r[2],
+        r[3],
+        r[4],
+        date.fromisoformat(r[5]),
+        date.fromisoformat(r[6]),
+        int(r[7]),
+        int(r[8]),
+        t,
+        res,
     )
 
 
@@ -74,6 +74,7 @@ def agenda(
     week) against its capacity, and the clashes; --team keeps that team's events, --resource
     that resource's load and the events that use it."""
     from cartplan.agenda import load
+    from cartplan.agenda.load import Agenda
     from cartplan.services import site
     from cartplan.store import index
 
@@ -103,7 +104,9 @@ def agenda(
     return Agenda(first, last, shown, loads, clashes, labels, caps)
 
 
-def plan_clashes(db: Db, ref: str, found: Found | None) -> tuple[str, str, list[Clash], dict[str, str]]:
+def plan_clashes(
+    db: Db, ref: str, found: Found | None
+) -> tuple[str, str, list[Clash], dict[str, str]]:
     """(plan id, label, the clashes the plan takes part in, labels of the plans involved)."""
     from cartplan.agenda import load
     from cartplan.services import site
@@ -168,17 +171,19 @@ def fit(db: Db, args: PlanArgs, found: Found | None) -> tuple[PlanArgs, Fit]:
     backward = args.infusion is not None
     if args.start is None and args.infusion is None:
         raise InputError("give exactly one of --start (first washout day) or --infusion (D0)")
-    asked = parse_date(args.infusion if backward else args.start or "", "--infusion"
-                       if backward else "--start")
+    asked = (
+        parse_date(args.infusion, "--infusion")
+        if args.infusion is not None
+        else parse_date(args.start or "", "--start")
+    )
     label = (args.label or "").strip()
 
     plans: dict[date, Plan | None] = {}
 
     def plan_from(day: date) -> Plan | None:
         if day not in plans:
-            anchor = {"infusion": day.isoformat()} if backward else {"start": day.isoformat()}
             try:
-                plans[day] = make_plan(args._replace(**anchor))
+                plans[day] = make_plan(_anchored(args, day, backward))
             except InfeasiblePlanError:
                 plans[day] = None
         return plans[day]
@@ -201,8 +206,14 @@ def fit(db: Db, args: PlanArgs, found: Found | None) -> tuple[PlanArgs, Fit]:
         rows = index.spans(db, lo - timedelta(days=7), reach, steps, any_resource=True)
     taken = load.booked([_span(r) for r in rows], caps)
     result = fitting.earliest(asked, spans_for, taken, caps, FIT_DAYS)
-    anchor = result.start.isoformat()
-    return args._replace(**({"infusion": anchor} if backward else {"start": anchor})), result
+    return _anchored(args, result.start, backward), result
+
+
+def _anchored(args: PlanArgs, day: date, backward: bool) -> PlanArgs:
+    """The options with another anchor: D0 for a backward plan, else the first day."""
+    if backward:
+        return args._replace(infusion=day.isoformat())
+    return args._replace(start=day.isoformat())
 
 
 def new_fitted(

@@ -78,8 +78,7 @@ def apply(
         )
     country = args.country if args.country is not None else s.country
     subdiv = args.subdiv
-    same_country = country is not None and s.country is not None
-    if subdiv is None and same_country and country.upper() == (s.country or "").upper():
+    if subdiv is None and (country or "").upper() == (s.country or "-").upper():
         subdiv = s.subdivision
     closures = args.closures
     if closures is None and found.closures:

@@ -175,7 +175,9 @@ def read(path: Path) -> tuple[Site, dict[date, str]]:
         from cartplan.sources.site_calendar import country_holidays
 
         try:
-            country_holidays(country, subdiv if isinstance(subdiv, str) else None, range(2025, 2026))
+            country_holidays(
+                country, subdiv if isinstance(subdiv, str) else None, range(2025, 2026)
+            )
         except InputError as e:
             text = str(e).replace("--country ", "country: ").replace("--subdiv ", "subdivision: ")
             problems.append(f"{where}: {text}")
@@ -185,8 +187,7 @@ def read(path: Path) -> tuple[Site, dict[date, str]]:
         site = Site.model_validate(data)
     except ValidationError as e:
         problems += [
-            f"{where}: {yamlfiles.field_path(data, err['loc'])}: {_text(err)}"
-            for err in e.errors()
+            f"{where}: {yamlfiles.field_path(data, err['loc'])}: {_text(err)}" for err in e.errors()
         ]
         raise SiteError(problems) from None
     closed: dict[date, str] = {}

@@ -61,9 +61,7 @@ def _steps(db: Db, digest: str) -> dict[str, StepInfo]:
     return found
 
 
-def rows(
-    plan_id: str, n: int, content: str, steps: dict[str, StepInfo]
-) -> list[dict[str, Any]]:
+def rows(plan_id: str, n: int, content: str, steps: dict[str, StepInfo]) -> list[dict[str, Any]]:
     """The index rows of revision n (its content is the revision's canonical JSON)."""
     data = json.loads(content)
     out = []
@@ -112,7 +110,7 @@ class SpanRow(NamedTuple):
 
 def spans(
     db: Db, lo: date, hi: date, steps: Iterable[str] | None = None, any_resource: bool = False
-) -> list[SpanRow]:
+) -> list[tuple[Any, ...]]:
     """The events of active plans at their current revision that overlap [lo, hi] (cancelled
     steps left out), by start day. With `steps`, only those steps (and, with `any_resource`,
     steps whose protocol names a resource)."""
@@ -129,14 +127,16 @@ def spans(
         if any_resource:
             wanted.append("s.resources <> ''")
         only = f" AND ({' OR '.join(wanted)})" if wanted else " AND 1 = 0"
+    # CROSS JOIN: SQLite then reads the date range first and looks each plan up (it would
+    # otherwise walk every plan); PostgreSQL plans it as the inner join it is.
     sql = (
         "SELECT s.plan_id, p.label, s.step, s.stage, s.title, s.start_date, s.end_date, s.day, "
-        "s.day_end, s.teams, s.resources FROM agenda_spans s JOIN plans p ON p.plan_id = "
-        "s.plan_id AND p.revision = s.revision WHERE p.status = 'active' AND s.status <> "
-        "'cancelled' AND s.start_date >= :floor AND s.start_date <= :hi AND s.end_date >= :lo"
-        f"{only} ORDER BY s.start_date, p.label, s.plan_id, s.seq"
+        "s.day_end, s.teams, s.resources FROM agenda_spans s CROSS JOIN plans p WHERE "
+        "p.plan_id = s.plan_id AND p.revision = s.revision AND p.status = 'active' AND "
+        "s.status <> 'cancelled' AND s.start_date >= :floor AND s.start_date <= :hi AND "
+        f"s.end_date >= :lo{only} ORDER BY s.start_date, p.label, s.plan_id, s.seq"
     )
-    return [SpanRow(*r) for r in db.rows(sql, **params)]
+    return db.rows(sql, **params)  # SpanRow's fields, as plain tuples (a month is many rows)
 
 
 def plan_spans(db: Db, plan_id: str, revision: int) -> list[SpanRow]:

@@ -77,9 +77,7 @@ def _load_text(ld: Load, lang: str | None) -> str:
 
 def to_text(v: View, lang: str | None = None) -> str:
     _ = words(lang)
-    head = _("agenda {first} – {last}").format(
-        first=v.first.isoformat(), last=v.last.isoformat()
-    )
+    head = _("agenda {first} – {last}").format(first=v.first.isoformat(), last=v.last.isoformat())
     lines = [head + (f" · {v.site}" if v.site else "")]
     for c in v.clashes:
         lines.append(clash_line(c, v.labels, lang))
@@ -130,9 +128,7 @@ def to_html(v: View, printed: datetime, lang: str | None = None) -> str:
     """A self-contained page (no scripts, no outside resources) that prints: a list per day."""
     _ = words(lang)
     e = html.escape
-    title = _("agenda {first} – {last}").format(
-        first=v.first.isoformat(), last=v.last.isoformat()
-    )
+    title = _("agenda {first} – {last}").format(first=v.first.isoformat(), last=v.last.isoformat())
     out = [
         "<!DOCTYPE html>",
         f'<html lang="{e(lang or "en")}">',
@@ -173,6 +169,7 @@ def to_html(v: View, printed: datetime, lang: str | None = None) -> str:
     if not v.days():
         out.append(f"<p>{e(_('nothing planned on these days'))}</p>")
     stamp = printed.strftime("%Y-%m-%d %H:%M UTC")
-    out.append(f"<footer>{e(_('printed {when} by cartplan {version}').format(when=stamp, version=__version__))}</footer>")
+    footer = _("printed {when} by cartplan {version}").format(when=stamp, version=__version__)
+    out.append(f"<footer>{e(footer)}</footer>")
     out += ["</body>", "</html>", ""]
     return "\n".join(out)

@@ -26,24 +26,27 @@ BATCH = 5000
 
 def upgrade() -> None:
     text, integer = sa.Text(), sa.Integer()
+    # Rows are kept in date order (SQLite: a WITHOUT ROWID table clustered on its key;
+    # PostgreSQL: the key's index), so a month is one contiguous range scan.
     op.create_table(
         TABLE,
+        sa.Column("start_date", sa.String(10), primary_key=True),
         sa.Column("plan_id", sa.String(64), primary_key=True),
         sa.Column("revision", integer, primary_key=True, autoincrement=False),
         sa.Column("seq", integer, primary_key=True, autoincrement=False),
+        sa.Column("end_date", sa.String(10), nullable=False),
+        sa.Column("span", integer, nullable=False),  # end - start in days: bounds range scans
         sa.Column("step", text, nullable=False),
         sa.Column("stage", sa.String(16), nullable=False),
         sa.Column("title", text, nullable=False),
-        sa.Column("start_date", sa.String(10), nullable=False),
-        sa.Column("end_date", sa.String(10), nullable=False),
-        sa.Column("span", integer, nullable=False),  # end - start in days: bounds range scans
         sa.Column("day", integer, nullable=False),
         sa.Column("day_end", integer, nullable=False),
         sa.Column("teams", text, nullable=False),
         sa.Column("resources", text, nullable=False),
         sa.Column("status", sa.String(16), nullable=False),
+        sqlite_with_rowid=False,
     )
-    op.create_index("agenda_spans_dates", TABLE, ["start_date", "end_date"])
+    op.create_index("agenda_spans_plan", TABLE, ["plan_id", "revision"])
     op.create_index("agenda_spans_span", TABLE, ["span"])
     _backfill()
     if op.get_bind().dialect.name == "postgresql":
