@@ -10,7 +10,8 @@ Run: python benchmarks/agenda.py [--plans 10000] [--month 2026-01] [--runs 5]
   loads and clashes of three resources) and the JSON and table outputs built from it; median of
   --runs runs. Target < 2 s.
 - `plan new --fit` of one new plan against the stored plans: the earliest start that fits
-  (every candidate start planned and checked). Target < 1 s.
+  (every candidate start planned and checked), for seven asked starts in a row (the site's
+  capacities are set so that some fit as asked and some move). Target < 1 s.
 
 PostgreSQL runs when CARTPLAN_TEST_PG_URL names a server (a superuser URL; a throw-away
 database is made and dropped); otherwise its figures print "skipped".
@@ -34,9 +35,9 @@ sys.path.insert(0, str(HERE / "src"))
 SITE = """\
 name: Benchmark centre
 resources:
-  apheresis-chair: {capacity: 12, per: day, steps: [apheresis]}
-  ward-bed: {capacity: 180, per: day, steps: [lymphodepletion, infusion, crs-watch]}
-  manufacturing: {capacity: 70, per: week, steps: [manufacturing], start_only: true}
+  apheresis-chair: {capacity: 14, per: day, steps: [apheresis]}
+  ward-bed: {capacity: 290, per: day, steps: [lymphodepletion, infusion, crs-watch]}
+  manufacturing: {capacity: 100, per: week, steps: [manufacturing], start_only: true}
 """
 
 
@@ -45,8 +46,8 @@ def fill(url: str, n: int) -> float:
     from cartplan.schedule import planner
     from cartplan.services import plans
     from cartplan.sources import catalogue
-    from cartplan.store import chain, repo
     from cartplan.store import db as store_db
+    from cartplan.store import repo
     from cartplan.store.records import AuditDetail, Request
     from cartplan.store.url import resolve
 
@@ -85,20 +86,16 @@ def fill(url: str, n: int) -> float:
                 repo.create(
                     db, secrets.token_hex(8), f"B-{i:05d}", protocol.id, snapshot, request, new
                 )
-        if db.pg:
-            db.run("ANALYZE")
-        else:
-            db.run("ANALYZE")
+        db.run("ANALYZE")  # statistics for the query planners, as a live store gathers them
     finally:
         db.close()
-    del chain
     return time.perf_counter() - t
 
 
 def measure(url: str, month: date, runs: int, site: Path) -> dict[str, float | int | str]:
     from cartplan.agenda.load import per_day
     from cartplan.exports import agenda as agenda_json
-    from cartplan.services import agenda, plans
+    from cartplan.services import agenda
     from cartplan.services import site as site_file
     from cartplan.services.planning import PlanArgs
     from cartplan.store import db as store_db
@@ -167,17 +164,19 @@ def measure(url: str, month: date, runs: int, site: Path) -> dict[str, float | i
             include_phi=False,
             today="2025-01-01",
         )
-        fits = []
-        for _ in range(runs):
+        fits, moved = [], []
+        for n in range(7):  # a week of asked starts: some fit as asked, some move
+            asked = month + timedelta(days=-40 + n)
             t = time.perf_counter()
-            _, result = agenda.fit(db, args, found)
+            _, result = agenda.fit(db, args._replace(start=asked.isoformat()), found)
             fits.append(time.perf_counter() - t)
-        out["--fit (s)"] = statistics.median(fits)
-        out["--fit moved (days)"] = result.moved
+            moved.append(result.moved)
+        out["--fit median (s)"] = statistics.median(fits)
+        out["--fit slowest (s)"] = max(fits)
+        out["--fit moved (days, per asked start)"] = ", ".join(map(str, moved))
         from cartplan.i18n import render
 
-        out["--fit says"] = render(result.why)
-        del plans
+        out["--fit says (last)"] = render(result.why)
     finally:
         db.close()
     return out

@@ -160,7 +160,7 @@ def fit(db: Db, args: PlanArgs, found: Found | None) -> tuple[PlanArgs, Fit]:
     from cartplan.dates import parse_date
     from cartplan.errors import InfeasiblePlanError
     from cartplan.services import site
-    from cartplan.services.planning import make_plan
+    from cartplan.services.planning import make_plan, planner_for
     from cartplan.store import index
 
     caps = site.capacities(found)
@@ -179,11 +179,13 @@ def fit(db: Db, args: PlanArgs, found: Found | None) -> tuple[PlanArgs, Fit]:
     label = (args.label or "").strip()
 
     plans: dict[date, Plan | None] = {}
+    first_plan = make_plan(args)  # errors in the request show as they would without --fit
+    planner = planner_for(args, asked)
 
     def plan_from(day: date) -> Plan | None:
         if day not in plans:
             try:
-                plans[day] = make_plan(_anchored(args, day, backward))
+                plans[day] = planner(None, day) if backward else planner(day, None)
             except InfeasiblePlanError:
                 plans[day] = None
         return plans[day]
@@ -194,7 +196,6 @@ def fit(db: Db, args: PlanArgs, found: Found | None) -> tuple[PlanArgs, Fit]:
             return None
         return [s for s in spans_of(plan, NEW, label) if load.relevant(s, caps)]
 
-    first_plan = make_plan(args)  # errors in the request show as they would without --fit
     own = [s for s in spans_of(first_plan, NEW, label) if load.relevant(s, caps)]
     plans[asked] = first_plan
     if not own:
