@@ -131,3 +131,16 @@ def test_committed_schemas_match_the_models(run: Run, command: str, path: Path) 
     for name, model in {**schema.get("$defs", {}), "(top)": schema}.items():
         for field, spec in model.get("properties", {}).items():
             assert spec.get("description"), f"{name}.{field} has no description"
+
+
+def test_caldav_target_comes_from_the_options_or_the_site_file(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CARTPLAN_SITE", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "none"))
+    base = ("publish", "-p", "lupus-flucy", "--start", "2025-05-01", "--today", "2025-04-01")
+    missing = run(*base)
+    assert missing.code == 2 and "--caldav-url" in missing.err and "site file" in missing.err
+    site = _write(tmp_path, "name: C\ncaldav: {url: 'http://127.0.0.1:9/cal/'}\n")
+    no_user = run(*base, "--site", str(site))
+    assert no_user.code == 2 and "--caldav-user" in no_user.err and str(site) in no_user.err

@@ -10,9 +10,12 @@ import json
 from datetime import date, timedelta
 from pathlib import Path
 
+import jsonschema
+
 from tests.conftest import Run
 from tests.store.conftest import Store, new_plan, ok
 
+ROOT = Path(__file__).parents[2]
 SITE = """\
 name: Test centre
 resources:
@@ -151,6 +154,11 @@ def test_the_agenda_of_a_week_lists_every_event_of_every_active_plan(
         assert {"date", "plan_id", "label", "step", "day", "teams"} <= set(e)
     chair = [x for x in body["resources"] if x["resource"] == "apheresis-chair"]
     assert chair and all({"load", "capacity", "date"} <= set(x) for x in chair)
+    from cartplan.exports.agenda import AgendaJson
+
+    AgendaJson.model_validate(body)  # the printed JSON is what the contract says
+    schema = json.loads((ROOT / "schemas" / "agenda.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(body, schema)
     team = _agenda(run, site, "2025-05-19", "2025-05-25", "--team", "cell-lab")
     assert team["events"] and all("cell-lab" in e["teams"] for e in team["events"])
 
@@ -174,3 +182,38 @@ def test_the_index_is_backfilled_for_revisions_written_before_it(
     site = _site(tmp_path)
     body = _agenda(run, site, "2025-05-22", "2025-05-22")
     assert pid in {e["plan_id"] for e in body["events"]}
+
+
+def test_the_team_calendar_and_the_page_show_labels_only(
+    store: Store, run: Run, tmp_path: Path
+) -> None:
+    import icalendar
+
+    site = _site(tmp_path)
+    ok(
+        run("plan", "new", "-p", "lupus-flucy", "--start", "2025-05-01", "--today",
+            "2025-04-01", "--label", "L-1", "--name", "Jane Roe", "--by", "alice")
+    )  # fmt: skip
+    new_plan(run, label="L-2")
+    out = tmp_path / "ward.ics"
+    args = ("agenda", "--from", "2025-05-19", "--to", "2025-06-30", "--site", str(site))
+    ok(run(*args, "--team", "ward", "--format", "ics", "--out", str(out), "--now", "2025-05-01"))
+    data = out.read_bytes()
+    cal = icalendar.Calendar.from_ical(data)
+    events = list(cal.walk("VEVENT"))
+    assert events and {str(e["summary"]).split(" · ")[0] for e in events} == {"L-1", "L-2"}
+    assert b"Jane" not in data and b"Roe" not in data
+    uids = [str(e["uid"]) for e in events]
+    assert len(uids) == len(set(uids))
+    # exported again unchanged: same UIDs, same SEQUENCE
+    ok(run(*args, "--team", "ward", "--format", "ics", "--out", str(out), "--now", "2025-05-02"))
+    again = icalendar.Calendar.from_ical(out.read_bytes())
+    assert {(str(e["uid"]), int(e["sequence"])) for e in again.walk("VEVENT")} == {
+        (str(e["uid"]), int(e["sequence"])) for e in events
+    }
+    page = ok(run(*args, "--format", "html", "--now", "2025-05-01")).out
+    assert page.startswith("<!DOCTYPE html>") and "Jane" not in page
+    assert "<script" not in page and "src=" not in page and "href=" not in page  # self-contained
+    import html5lib
+
+    html5lib.HTMLParser(strict=True).parse(page)

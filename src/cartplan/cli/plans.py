@@ -487,8 +487,17 @@ def plan_export(
 @plan_app.command("publish")
 def plan_publish(
     plan: PlanRef,
-    caldav_url: Annotated[str, typer.Option(metavar="URL", help="CalDAV calendar collection URL.")],
-    caldav_user: Annotated[str, typer.Option(metavar="USER", help="CalDAV user name.")],
+    caldav_url: Annotated[
+        str | None,
+        typer.Option(
+            metavar="URL",
+            help="CalDAV calendar collection URL (default: the site file's caldav.url).",
+        ),
+    ] = None,
+    caldav_user: Annotated[
+        str | None,
+        typer.Option(metavar="USER", help="CalDAV user name (default: the site file's)."),
+    ] = None,
     caldav_password_file: Annotated[
         Path | None,
         typer.Option(
@@ -509,11 +518,26 @@ def plan_publish(
     by: ByOpt = None,
     db: DbOpt = None,
     now: NowOpt = None,
+    site: Annotated[
+        Path | None,
+        typer.Option(
+            "--site",
+            metavar="FILE",
+            help="Site file with the CalDAV target and default teams (default: "
+            "$CARTPLAN_SITE, else site.yaml in ~/.config/cartplan).",
+        ),
+    ] = None,
 ) -> None:
     """Bring a CalDAV calendar in line with the stored plan: the plan id is the UID namespace;
     events that left the plan are deleted; other events are never touched."""
     from cartplan.services import plan_calendars, plans
+    from cartplan.services import site as site_file
 
+    settings = site_file.apply(site, None, team, caldav_url, caldav_user)
+    caldav_url, caldav_user = site_file.caldav_target(
+        settings.caldav_url, settings.caldav_user, settings.found
+    )
+    team = settings.teams
     password = plan_calendars.password(caldav_password_file)
     with plans.store(db) as store:
         loaded = plans.load(store, plan)
