@@ -185,9 +185,9 @@ def per_day(
     """Each event on each day of [first, last] it spans, by day (then label, then start): the
     one reading the agenda's table and page share."""
     caps = list(capacities)
-    out = []
     one = timedelta(days=1)
-    for s in spans:
+    days: dict[date, list[Entry]] = defaultdict(list)
+    for s in sorted(spans, key=lambda x: (x.label, x.start, x.step)):
         mine = [c for c in caps if s.step in c.steps or c.resource in s.resources]
         taken = uses(s, mine) if mine else set()
         d = max(s.start, first)
@@ -204,11 +204,10 @@ def per_day(
                         and (not c.start_only or d == s.start)
                     )
                 )
-            out.append(Entry(d, s, n, here))
+            days[d].append(Entry(d, s, n, here))
             d += one
             n += 1
-    out.sort(key=lambda x: (x.on, x.span.label, x.span.start, x.span.step))
-    return out
+    return [x for d in sorted(days) for x in days[d]]
 
 
 def resources_in(span: Span, capacities: Iterable[Capacity], first: date, last: date) -> list[str]:

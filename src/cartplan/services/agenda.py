@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 MAX_DAYS = 400  # days in one agenda
 FIT_DAYS = 366  # how far --fit looks past the start asked
+FIT_FIRST = 21  # the days --fit tries before it reads further ahead
 
 
 def _span(r: tuple[Any, ...], _split: dict[str, tuple[str, ...]] = {}) -> Span:  # noqa: B006
@@ -200,13 +201,25 @@ def fit(db: Db, args: PlanArgs, found: Found | None) -> tuple[PlanArgs, Fit]:
     plans[asked] = first_plan
     if not own:
         return args, fitting.earliest(asked, spans_for, {}, caps, 0)
-    lo = min(min(s.start for s in own), asked)
-    reach = max(s.end for s in own) + timedelta(days=FIT_DAYS + 7)
+    lo = min(min(s.start for s in own), asked) - timedelta(days=7)
     steps = {st for c in caps for st in c.steps}
-    with db.reading():
-        rows = index.spans(db, lo - timedelta(days=7), reach, steps, any_resource=True)
-    taken = load.booked([_span(r) for r in rows], caps)
-    result = fitting.earliest(asked, spans_for, taken, caps, FIT_DAYS)
+    end = max(s.end for s in own)
+    ahead = FIT_FIRST
+    while True:
+        # read what is booked a little ahead first: most plans fit within days of the asked
+        # start; look further (three times as far each time) only when none did. The margin
+        # covers a later start landing a few days further (working days, whole weeks).
+        reach = end + timedelta(days=ahead + 21)
+        with db.reading():
+            rows = index.spans(db, lo, reach, steps, any_resource=True)
+        taken = load.booked([_span(r) for r in rows], caps)
+        try:
+            result = fitting.earliest(asked, spans_for, taken, caps, ahead)
+            break
+        except InfeasiblePlanError:
+            if ahead >= FIT_DAYS:
+                raise
+            ahead = min(ahead * 3, FIT_DAYS)
     return _anchored(args, result.start, backward), result
 
 

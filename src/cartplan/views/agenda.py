@@ -76,35 +76,35 @@ def _load_text(ld: Load, lang: str | None) -> str:
 
 
 def to_text(v: View, lang: str | None = None) -> str:
+    """A heading, the clash warnings, then per day one line per event (label, step, D-day,
+    teams, resources it takes) and the day's load line; columns aligned across the agenda."""
     _ = words(lang)
     head = _("agenda {first} – {last}").format(first=v.first.isoformat(), last=v.last.isoformat())
     lines = [head + (f" · {v.site}" if v.site else "")]
-    for c in v.clashes:
-        lines.append(clash_line(c, v.labels, lang))
-    for d in v.days():
+    lines += [clash_line(c, v.labels, lang) for c in v.clashes]
+    days = v.days()
+    fixed: dict[int, tuple[str, str, str]] = {}  # per event: label, step, teams (read once)
+    shown = [] if v.clashes_only else [x for d in days for x in v.by_day.get(d, [])]
+    for x in shown:
+        if id(x.span) not in fixed:
+            fixed[id(x.span)] = (x.span.label, x.span.step, ",".join(x.span.teams))
+    wl = max((len(f[0]) for f in fixed.values()), default=0)
+    ws = max((len(f[1]) for f in fixed.values()), default=0)
+    wt = max((len(f[2]) for f in fixed.values()), default=0)
+    wd = max((len(day_label(x.day)) for x in shown), default=0)
+    load_word = _("load: ")
+    for d in days:
         lines.append("")
         lines.append(fmt_day(d, lang))
         if not v.clashes_only:
-            rows = [
-                [
-                    x.span.label,
-                    x.span.step,
-                    day_label(x.day),
-                    ",".join(x.span.teams),
-                    ",".join(x.resources),
-                ]
-                for x in v.by_day.get(d, [])
-            ]
-            if rows:
-                widths = [max(len(r[i]) for r in rows) for i in range(5)]
-                lines += [
-                    "  " + "  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip()
-                    for r in rows
-                ]
+            for x in v.by_day.get(d, []):
+                label, step, teams = fixed[id(x.span)]
+                row = f"  {label:<{wl}}  {step:<{ws}}  {day_label(x.day):<{wd}}  {teams:<{wt}}"
+                lines.append(f"{row}  {','.join(x.resources)}".rstrip())
         loads = v.loads.get(d, [])
         if loads:
-            lines.append("  " + _("load: ") + "; ".join(_load_text(ld, lang) for ld in loads))
-    if len(lines) == 1 + len(v.clashes):
+            lines.append("  " + load_word + "; ".join(_load_text(ld, lang) for ld in loads))
+    if not days:
         lines.append(_("nothing planned on these days"))
     return "\n".join(lines) + "\n"
 
