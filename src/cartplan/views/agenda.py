@@ -83,24 +83,29 @@ def to_text(v: View, lang: str | None = None) -> str:
     lines = [head + (f" · {v.site}" if v.site else "")]
     lines += [clash_line(c, v.labels, lang) for c in v.clashes]
     days = v.days()
-    fixed: dict[int, tuple[str, str, str]] = {}  # per event: label, step, teams (read once)
     shown = [] if v.clashes_only else [x for d in days for x in v.by_day.get(d, [])]
-    for x in shown:
-        if id(x.span) not in fixed:
-            fixed[id(x.span)] = (x.span.label, x.span.step, ",".join(x.span.teams))
-    wl = max((len(f[0]) for f in fixed.values()), default=0)
-    ws = max((len(f[1]) for f in fixed.values()), default=0)
-    wt = max((len(f[2]) for f in fixed.values()), default=0)
+    spans = {id(x.span): x.span for x in shown}.values()
+    wl = max((len(s.label) for s in spans), default=0)
+    ws = max((len(s.step) for s in spans), default=0)
     wd = max((len(day_label(x.day)) for x in shown), default=0)
+    # per event, what every one of its lines repeats (label, step; teams), written once
+    lead = {id(s): f"  {s.label:<{wl}}  {s.step:<{ws}}  " for s in spans}
+    teams = {id(s): ",".join(s.teams) for s in spans}
+    wt = max((len(t) for t in teams.values()), default=0)
+    tail = {k: "  " + t for k, t in teams.items()}  # without resources: nothing to align
+    padded = {k: "  " + t.ljust(wt) + "  " for k, t in teams.items()}
     load_word = _("load: ")
     for d in days:
         lines.append("")
         lines.append(fmt_day(d, lang))
         if not v.clashes_only:
             for x in v.by_day.get(d, []):
-                label, step, teams = fixed[id(x.span)]
-                row = f"  {label:<{wl}}  {step:<{ws}}  {day_label(x.day):<{wd}}  {teams:<{wt}}"
-                lines.append(f"{row}  {','.join(x.resources)}".rstrip())
+                key = id(x.span)
+                text = lead[key] + day_label(x.day).ljust(wd)
+                if x.resources:
+                    lines.append(text + padded[key] + ",".join(x.resources))
+                else:
+                    lines.append(text + tail[key])
         loads = v.loads.get(d, [])
         if loads:
             lines.append("  " + load_word + "; ".join(_load_text(ld, lang) for ld in loads))
