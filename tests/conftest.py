@@ -36,6 +36,14 @@ def _english_unless_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CARTPLAN_LANG", "en")
 
 
+@pytest.fixture(autouse=True)
+def _no_site_file_unless_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The developer's own site file (~/.config/cartplan/site.yaml, $CARTPLAN_SITE) never
+    reaches a test: tests of the site file give --site or set these themselves."""
+    monkeypatch.delenv("CARTPLAN_SITE", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg-config"))
+
+
 @dataclass
 class Result:
     code: int

@@ -65,6 +65,19 @@ class PatientError(InputError):
         return "\n".join(render(p) for p in self.problems)
 
 
+class SiteError(InputError):
+    """A site file that does not read or names what no protocol has: one line per problem."""
+
+    def __init__(self, problems: Sequence[Text]) -> None:
+        self.problems = list(problems)
+        super().__init__(self.problems[0] if self.problems else "invalid site file")
+
+    def __str__(self) -> str:
+        from cartplan.i18n import render
+
+        return "\n".join(render(p) for p in self.problems)
+
+
 class InfeasiblePlanError(CartplanError):
     """No plan satisfies every constraint of the protocol (exit 3)."""
 

@@ -203,6 +203,15 @@ PLAN_OPTIONS: dict[str, tuple[object, object]] = {
         _opt(bool, "Put name, birth date and record number into outputs.", "--include-phi"),
         False,
     ),
+    "site": (
+        _opt(
+            Path | None,
+            "Site file (default: $CARTPLAN_SITE, else site.yaml in ~/.config/cartplan): "
+            "country, closures, time zone, CalDAV, resources; options override it.",
+            metavar="FILE",
+        ),
+        None,
+    ),
     "today": (
         _opt(str | None, "Override today's date (tests).", hidden=True, metavar="DATE"),
         None,
@@ -217,6 +226,10 @@ PLAN_OPTIONS: dict[str, tuple[object, object]] = {
         None,
     ),
 }
+
+
+# Calendar commands whose --team the site file's `teams:` fills by default.
+SITE_TEAMS = ("schedule", "publish")
 
 
 def planning_command(func: Callable[..., None]) -> Callable[..., None]:
@@ -235,10 +248,26 @@ def planning_command(func: Callable[..., None]) -> Callable[..., None]:
     @functools.wraps(func)
     def command(**kwargs: Any) -> None:
         from cartplan.i18n.lang import resolve
+        from cartplan.services import site
 
         values = {name: kwargs.pop(name) for name in PLAN_OPTIONS}
         values["lang"] = resolve(values["lang"])
-        func(args=PlanArgs(**values), **kwargs)
+        args = PlanArgs(**values)
+        # the site file fills what the options leave open: one place for every such command
+        settings = site.apply(
+            args.site,
+            args,
+            kwargs.get("team") if func.__name__ in SITE_TEAMS else None,
+            kwargs.get("caldav_url"),
+            kwargs.get("caldav_user"),
+        )
+        if func.__name__ in SITE_TEAMS:
+            kwargs["team"] = settings.teams
+        for key in ("caldav_url", "caldav_user"):
+            if key in kwargs:
+                kwargs[key] = getattr(settings, key)
+        assert settings.args is not None  # noqa: S101 - given above
+        func(args=settings.args, **kwargs)
 
     params = [p.replace(kind=inspect.Parameter.KEYWORD_ONLY) for p in own] + shared
     command.__signature__ = inspect.Signature(params)  # type: ignore[attr-defined]
@@ -337,12 +366,17 @@ def schedule(
 def publish(
     args: PlanArgs,
     caldav_url: Annotated[
-        str,
+        str | None,
         typer.Option(
-            metavar="URL", help="URL of the CalDAV calendar (it must exist on the server)."
+            metavar="URL",
+            help="URL of the CalDAV calendar (it must exist on the server; default: the site "
+            "file's caldav.url).",
         ),
-    ],
-    caldav_user: Annotated[str, typer.Option(metavar="USER", help="CalDAV user name.")],
+    ] = None,
+    caldav_user: Annotated[
+        str | None,
+        typer.Option(metavar="USER", help="CalDAV user name (default: the site file's)."),
+    ] = None,
     caldav_password_file: Annotated[
         Path | None,
         typer.Option(
@@ -362,8 +396,10 @@ def publish(
 ) -> None:
     """Upload the plan's events to a CalDAV calendar, one resource per event; updates in place."""
     from cartplan.exports import caldav as caldav_export
+    from cartplan.services.site import caldav_target, load
     from cartplan.sources.files import SECRET_LIMIT, read_text
 
+    caldav_url, caldav_user = caldav_target(caldav_url, caldav_user, load(args.site))
     if not 0 < timeout <= caldav_export.MAX_TIMEOUT:
         raise InputError(
             f"--timeout {timeout:g}: give seconds above 0 and at most {caldav_export.MAX_TIMEOUT}"
@@ -674,6 +710,22 @@ def schema_plan() -> None:
     terminal.out(schema_json())
 
 
+@schema_app.command("agenda")
+def schema_agenda() -> None:
+    """Print the JSON Schema of `agenda --format json` (also schemas/agenda.schema.json)."""
+    from cartplan.exports.agenda import schema_json
+
+    terminal.out(schema_json())
+
+
+@schema_app.command("site")
+def schema_site() -> None:
+    """Print the JSON Schema of the site file, site.yaml (also schemas/site.schema.json)."""
+    from cartplan.sources.site import schema_json
+
+    terminal.out(schema_json())
+
+
 @schema_app.command("protocol")
 def schema_protocol() -> None:
     """Print the JSON Schema of the protocol format (as `cartplan protocols schema` does)."""
@@ -699,13 +751,13 @@ FIX_WITH["washout.unknown_class"] = FIX_WITH["washout.unknown_drug"]
 
 def words(e: CartplanError, lang: str | None = None) -> str:
     """The error as the user reads it: in words (in `lang`), with the flag it is about."""
-    from cartplan.errors import PatientError, ProtocolError
+    from cartplan.errors import PatientError, ProtocolError, SiteError
     from cartplan.i18n import is_english, render
     from cartplan.i18n import words as translate
 
     if is_english(lang):
         text = str(e)
-    elif isinstance(e, PatientError):
+    elif isinstance(e, PatientError | SiteError):
         text = "\n".join(render(p, lang) for p in e.problems)
     elif isinstance(e, ProtocolError) and len(e.problems) > 1:
         _ = translate(lang)
@@ -741,6 +793,10 @@ PLANNING = {"schedule": schedule, "checklist": checklist, "publish": publish}
 from cartplan.cli import plans as _plans  # noqa: E402 - it uses the options declared above
 
 app.add_typer(_plans.plan_app, name="plan")
+
+from cartplan.cli import agenda as _agenda  # noqa: E402 - it uses the options declared above
+
+app.command("agenda")(_agenda.agenda)
 
 
 def runner(args: list[str]) -> typer.Typer:

@@ -120,12 +120,30 @@ def plan_new(
         str | None, typer.Option(metavar="TEXT", help="Why the plan is made (optional).")
     ] = None,
     now: NowOpt = None,
+    fit: Annotated[
+        bool,
+        typer.Option(
+            "--fit",
+            help="Take the earliest start on or after the one given where the plan fits every "
+            "resource of the site file beside the stored plans (and say why it moved).",
+        ),
+    ] = False,
 ) -> None:
     """Plan a protocol for one patient and keep the plan in the store; prints the plan id."""
     from cartplan.services import plans
 
     with plans.store(db) as store:
-        plan_id, _ = plans.new(store, args, plans.who(by), reason, _now(now))
+        if fit:
+            from cartplan.i18n import render
+            from cartplan.services import agenda, site
+
+            found = site.load(args.site)
+            plan_id, _, result = agenda.new_fitted(
+                store, args, found, plans.who(by), reason, _now(now)
+            )
+            terminal.err(render(result.why) + "\n")
+        else:
+            plan_id, _ = plans.new(store, args, plans.who(by), reason, _now(now))
     terminal.out(plan_id + "\n")
 
 
@@ -165,6 +183,15 @@ def plan_import(
         str | None,
         typer.Option(metavar="ZONE", help="Time zone of the site (IANA name), for every row."),
     ] = None,
+    site: Annotated[
+        Path | None,
+        typer.Option(
+            "--site",
+            metavar="FILE",
+            help="Site file: country, subdivision, closures and zone for every row where the "
+            "options give none (default: $CARTPLAN_SITE, else site.yaml in ~/.config/cartplan).",
+        ),
+    ] = None,
     by: ByOpt = None,
     reason: Annotated[
         str | None,
@@ -178,9 +205,10 @@ def plan_import(
     every row was imported (bad rows: one line each on stderr, exit 2)."""
     from cartplan.cli import words
     from cartplan.services import plan_import, plans
+    from cartplan.services import site as site_file
 
-    site = plan_import.Site(country, subdiv, closures, tz, today)
-    planned = plan_import.plan_rows(file, site, plans.who(by), reason, _now(now))
+    shared = plan_import.Site(*site_file.calendar(site, country, subdiv, closures, tz), today)
+    planned = plan_import.plan_rows(file, shared, plans.who(by), reason, _now(now))
     with plans.store(db) as store:
         report = plan_import.save(store, planned, skip_bad)
     reasons = [words(b.error).replace("\n", "; ") for b in report.bad]
@@ -552,8 +580,17 @@ def plan_export(
 @plan_app.command("publish")
 def plan_publish(
     plan: PlanRef,
-    caldav_url: Annotated[str, typer.Option(metavar="URL", help="CalDAV calendar collection URL.")],
-    caldav_user: Annotated[str, typer.Option(metavar="USER", help="CalDAV user name.")],
+    caldav_url: Annotated[
+        str | None,
+        typer.Option(
+            metavar="URL",
+            help="CalDAV calendar collection URL (default: the site file's caldav.url).",
+        ),
+    ] = None,
+    caldav_user: Annotated[
+        str | None,
+        typer.Option(metavar="USER", help="CalDAV user name (default: the site file's)."),
+    ] = None,
     caldav_password_file: Annotated[
         Path | None,
         typer.Option(
@@ -574,11 +611,26 @@ def plan_publish(
     by: ByOpt = None,
     db: DbOpt = None,
     now: NowOpt = None,
+    site: Annotated[
+        Path | None,
+        typer.Option(
+            "--site",
+            metavar="FILE",
+            help="Site file with the CalDAV target and default teams (default: "
+            "$CARTPLAN_SITE, else site.yaml in ~/.config/cartplan).",
+        ),
+    ] = None,
 ) -> None:
     """Bring a CalDAV calendar in line with the stored plan: the plan id is the UID namespace;
     events that left the plan are deleted; other events are never touched."""
     from cartplan.services import plan_calendars, plans
+    from cartplan.services import site as site_file
 
+    settings = site_file.apply(site, None, team, caldav_url, caldav_user)
+    caldav_url, caldav_user = site_file.caldav_target(
+        settings.caldav_url, settings.caldav_user, settings.found
+    )
+    team = settings.teams
     password = plan_calendars.password(caldav_password_file)
     with plans.store(db) as store:
         loaded = plans.load(store, plan)
@@ -663,6 +715,40 @@ def plan_checklist(
         terminal.out(text)
 
 
+@plan_app.command("check")
+def plan_check(
+    plan: PlanRef,
+    site: Annotated[
+        Path | None,
+        typer.Option(
+            "--site",
+            metavar="FILE",
+            help="Site file with the resources (default: $CARTPLAN_SITE, else site.yaml in "
+            "~/.config/cartplan).",
+        ),
+    ] = None,
+    db: DbOpt = None,
+) -> None:
+    """List the resource clashes the stored plan takes part in (site file capacities)."""
+    from cartplan.services import agenda
+    from cartplan.services import site as site_file
+    from cartplan.views.agenda import clash_line
+
+    found = site_file.load(site)
+    with plans_store(db) as store:
+        plan_id, label, clashes, labels = agenda.plan_clashes(store, plan, found)
+    if not clashes:
+        terminal.out(f"plan {plan_id} ({label}): no clashes\n")
+        return
+    terminal.out("".join(clash_line(c, labels) + "\n" for c in clashes))
+
+
+def plans_store(db: str | None) -> Any:
+    from cartplan.services import plans
+
+    return plans.store(db)
+
+
 COMMANDS: dict[str, Any] = {
     "new": plan_new,
     "import": plan_import,
@@ -676,6 +762,7 @@ COMMANDS: dict[str, Any] = {
     "export": plan_export,
     "publish": plan_publish,
     "checklist": plan_checklist,
+    "check": plan_check,
 }
 
 

@@ -8,9 +8,10 @@ One module per area keeps the codes next to their kin: `catalog_<area>.py` holds
 
 from __future__ import annotations
 
+from cartplan.i18n.catalog_agenda import AGENDA
 from cartplan.i18n.catalog_lifecycle import LIFECYCLE
 from cartplan.i18n.catalog_patient import PATIENT
 from cartplan.i18n.catalog_protocol import PROTOCOL
 from cartplan.i18n.catalog_schedule import SCHEDULE
 
-TEMPLATES: dict[str, str] = {**PROTOCOL, **PATIENT, **SCHEDULE, **LIFECYCLE}
+TEMPLATES: dict[str, str] = {**PROTOCOL, **PATIENT, **SCHEDULE, **LIFECYCLE, **AGENDA}

@@ -527,6 +527,13 @@ class Step(Model):
     assumption: str | None = Field(
         default=None, description="Set when timing or content is not confirmed by the literature."
     )
+    resources: list[Id] = Field(
+        default=[],
+        max_length=20,
+        description="Resources of the site file (site.yaml `resources:`) this step uses, e.g. "
+        "apheresis-chair: on each day it spans, or only its first day where the site file says "
+        "start_only; the site file gives each one's capacity.",
+    )
 
 
 class Modality(StrEnum):

@@ -12,6 +12,7 @@ written unless every row is good, or the caller skips the bad ones.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -58,7 +59,7 @@ class Site(NamedTuple):
 
     country: str | None = None
     subdiv: str | None = None
-    closures: Path | None = None
+    closures: Path | Mapping[date, str] | None = None  # a file, or the site file's days
     tz: str | None = None
     today: str | None = None  # tests
 

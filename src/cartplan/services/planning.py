@@ -4,7 +4,7 @@ The clock and the protocol catalogue come in here; the pure scheduler gets them 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -26,7 +26,7 @@ class PlanArgs(NamedTuple):
     sets: list[str] | None
     country: str | None
     subdiv: str | None
-    closures: Path | None
+    closures: Path | Mapping[date, str] | None  # a file, or the days a site file lists
     tz: str | None
     patient: Path | None
     label: str | None
@@ -47,6 +47,7 @@ class PlanArgs(NamedTuple):
     include_phi: bool
     today: str | None
     lang: str = "en"  # the reader's language (i18n.lang.resolve): words, dates, protocol texts
+    site: Path | None = None  # --site: the site file (else $CARTPLAN_SITE, else the config one)
 
 
 class Overrides(NamedTuple):
@@ -307,26 +308,38 @@ def with_dosing_choices(protocol: Protocol, args: PlanArgs) -> Protocol:
 def make_plan(args: PlanArgs) -> Plan:
     """A plan from the shared planning options."""
     from cartplan.dates import parse_date
-    from cartplan.sources import catalogue
 
     if (args.start is None) == (args.infusion is None):
         raise InputError("give exactly one of --start (first washout day) or --infusion (D0)")
     begin = parse_date(args.start, "--start") if args.start is not None else None
     d0 = parse_date(args.infusion, "--infusion") if args.infusion is not None else None
+    return planner_for(args, begin or d0)(begin, d0)
+
+
+def planner_for(args: PlanArgs, anchor: date | None) -> Callable[[date | None, date | None], Plan]:
+    """plan(start, infusion): the options read and checked once (protocol, site calendar,
+    patient as of the anchor day), planned from any anchor — `make_plan`, and `--fit` trying
+    one start after another."""
+    from cartplan.sources import catalogue
+
     overrides = parse_overrides(args.sets)
     now = today_in(args.tz, args.today)
     calendar = work_calendar(args.country, args.subdiv, args.closures)
     protocol = with_dosing_choices(catalogue.load(args.protocol), args)
-    patient = patient_from(args, now, begin or d0)
-    return solve(
-        protocol,
-        start=begin,
-        infusion=d0,
-        overrides=overrides,
-        calendar=calendar,
-        today=now,
-        patient=patient,
-    )
+    patient = patient_from(args, now, anchor)
+
+    def plan(start: date | None, infusion: date | None) -> Plan:
+        return solve(
+            protocol,
+            start=start,
+            infusion=infusion,
+            overrides=overrides,
+            calendar=calendar,
+            today=now,
+            patient=patient,
+        )
+
+    return plan
 
 
 def solve(

@@ -501,9 +501,11 @@ class Lookups:
             self._washout = catalogue.washout_table()
         return self._washout
 
-    def closures(self, path: Path | None) -> dict[date, str]:
+    def closures(self, path: Path | Mapping[date, str] | None) -> dict[date, str]:
         if path is None:
             return {}
+        if not isinstance(path, Path):  # the days a site file lists
+            return dict(path)
         found = self._closures.get(str(path))
         if found is None:
             from cartplan.sources.site_calendar import read_closures
@@ -512,11 +514,13 @@ class Lookups:
         return found
 
     def calendar(
-        self, country: str | None, subdiv: str | None, closures: Path | None
+        self, country: str | None, subdiv: str | None, closures: Path | Mapping[date, str] | None
     ) -> WorkCalendar:
         """The site's working days (planning.work_calendar), each closures file read once."""
         from cartplan.services.planning import work_calendar
 
+        if closures is not None and not isinstance(closures, Path):  # a site file's own list
+            return work_calendar(country, subdiv, closures)
         key = (country, subdiv, None if closures is None else str(closures))
         found = self._calendars.get(key)
         if found is None:

@@ -4,7 +4,7 @@ them), plus site closures."""
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -206,14 +206,20 @@ def read_closures(path: Path) -> dict[date, str]:
     from cartplan.sources.files import read_text
 
     text = read_text(path, label=f"--closures {path}")
+    return closures_of(text.splitlines(), lambda n: f"{path}:{n}")
+
+
+def closures_of(lines: list[str], where_of: Callable[[int], str]) -> dict[date, str]:
+    """Closure days from `DATE [reason]` / `DATE..DATE [reason]` lines (a file's, or a site
+    file's inline list); `where_of(n)` names line n in messages."""
     closed: dict[date, str] = {}
     counted = 0
-    for n, raw in enumerate(text.splitlines(), 1):
+    for n, raw in enumerate(lines, 1):
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
         m = _CLOSURE_LINE.match(line)
-        where = f"{path}:{n}"
+        where = where_of(n)
         if not m:
             raise InputError(
                 f"{where}: '{line}' is not a closure; write YYYY-MM-DD or "

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from cartplan.errors import AuditError, ConflictError, InputError
-from cartplan.store import chain
+from cartplan.store import chain, index
 from cartplan.store.db import Db, Duplicate
 
 _PLAN_COLUMNS = (
@@ -364,6 +364,7 @@ def _append_rows(db: Db, plan_id: str, n: int, new: NewRevision, prev_hash: str)
         c=new.content,
         d=digest,
     )
+    index.write(db, plan_id, n, new.snapshot, new.content)
     if new.fact is not None:
         f = new.fact
         db.run(
