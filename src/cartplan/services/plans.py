@@ -504,7 +504,7 @@ class Lookups:
     def closures(self, path: Path | Mapping[date, str] | None) -> dict[date, str]:
         if path is None:
             return {}
-        if not isinstance(path, Path):  # the days a site file lists
+        if isinstance(path, Mapping):  # the days a site file lists
             return dict(path)
         found = self._closures.get(str(path))
         if found is None:
@@ -519,7 +519,7 @@ class Lookups:
         """The site's working days (planning.work_calendar), each closures file read once."""
         from cartplan.services.planning import work_calendar
 
-        if closures is not None and not isinstance(closures, Path):  # a site file's own list
+        if isinstance(closures, Mapping):  # a site file's own list
             return work_calendar(country, subdiv, closures)
         key = (country, subdiv, None if closures is None else str(closures))
         found = self._calendars.get(key)
