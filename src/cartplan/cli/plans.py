@@ -119,13 +119,21 @@ def plan_new(
     reason: Annotated[
         str | None, typer.Option(metavar="TEXT", help="Why the plan is made (optional).")
     ] = None,
+    after: Annotated[
+        str | None,
+        typer.Option(
+            metavar="PLAN",
+            help="Re-treatment: the earlier plan (id or active label) whose stored product lot "
+            "this plan thaws; required by a re-treatment protocol, refused by any other.",
+        ),
+    ] = None,
     now: NowOpt = None,
 ) -> None:
     """Plan a protocol for one patient and keep the plan in the store; prints the plan id."""
     from cartplan.services import plans
 
     with plans.store(db) as store:
-        plan_id, _ = plans.new(store, args, plans.who(by), reason, _now(now))
+        plan_id, _ = plans.new(store, args, plans.who(by), reason, _now(now), after)
     terminal.out(plan_id + "\n")
 
 
@@ -159,7 +167,8 @@ def _header(loaded: Loaded) -> str:
     head = f"plan {r.plan_id} · {r.label} · revision {loaded.revision}"
     if loaded.revision != r.revision:
         head += f" of {r.revision}"
-    return head + f" · {loaded.stored.status}\n"
+    after = f" · after plan {r.previous_plan}" if r.previous_plan is not None else ""
+    return head + f" · {loaded.stored.status}{after}\n"
 
 
 @plan_app.command("show")

@@ -449,8 +449,12 @@ def change_record(c: Change) -> Any:
 # ------------------------------------------------------------------ making a plan
 
 
-def new(db: Db, args: PlanArgs, by: str, reason: str | None, now: datetime) -> tuple[str, Plan]:
-    """Plan what was asked, store it as revision 1, and return its new id."""
+def new(
+    db: Db, args: PlanArgs, by: str, reason: str | None, now: datetime, after: str | None = None
+) -> tuple[str, Plan]:
+    """Plan what was asked, store it as revision 1, and return its new id. `after`: the earlier
+    plan (id or active label) a re-treatment protocol re-uses the stored lot of; required for a
+    `retreatment: true` protocol, refused for any other."""
     import secrets
 
     from cartplan.dates import parse_date
@@ -476,6 +480,7 @@ def new(db: Db, args: PlanArgs, by: str, reason: str | None, now: datetime) -> t
     today = today_in(args.tz, args.today)
     calendar = work_calendar(args.country, args.subdiv, args.closures)
     original = catalogue.load(args.protocol)
+    previous = _previous(db, original, after)
     protocol = with_dosing_choices(original, args)
     patient = patient_from(args, today, begin or d0)
     plan = planner.schedule(
@@ -490,6 +495,8 @@ def new(db: Db, args: PlanArgs, by: str, reason: str | None, now: datetime) -> t
         times=times,
         durations=minutes,
     )
+    if previous is not None:
+        plan = _with_lot_note(plan, previous)
     closures: dict[date, str] = {}
     if args.closures is not None:
         from cartplan.sources.site_calendar import read_closures
@@ -531,8 +538,57 @@ def new(db: Db, args: PlanArgs, by: str, reason: str | None, now: datetime) -> t
         day0=plan.day0.isoformat(),
         protocol_version=original.version,
     )
-    repo.create(db, plan_id, label, original.id, content, _dump(request), first)
+    repo.create(
+        db,
+        plan_id,
+        label,
+        original.id,
+        content,
+        _dump(request),
+        first,
+        previous_plan=None if previous is None else previous.plan_id,
+    )
     return plan_id, plan
+
+
+def _previous(db: Db, protocol: Protocol, after: str | None) -> PlanRow | None:
+    """The earlier plan a re-treatment follows: required by a `retreatment: true` protocol,
+    refused by any other (its plan makes a new product and re-uses no stored lot)."""
+    from cartplan.store import repo
+
+    if after is None:
+        if protocol.retreatment:
+            raise InputError(
+                f"--after: protocol {protocol.id} re-treats with the stored lot of an earlier "
+                "plan: give that plan's id or label (--after PLAN)"
+            )
+        return None
+    if not protocol.retreatment:
+        raise InputError(
+            f"--after {after}: protocol {protocol.id} is not a re-treatment protocol "
+            "(retreatment: true); it makes a new product, so it follows no earlier plan"
+        )
+    with db.reading():
+        return repo.find(db, after)
+
+
+def _with_lot_note(plan: Plan, previous: PlanRow) -> Plan:
+    """The thaw step (else the infusion) notes which plan's stored lot it thaws."""
+    from cartplan.messages import msg
+
+    ids = [e.step.id for e in plan.events]
+    target = "thaw" if "thaw" in ids else plan.protocol.day0_step.id
+    note = msg(
+        "plan.retreatment_lot",
+        label=previous.label,
+        plan=previous.plan_id,
+        protocol=previous.protocol_id,
+        day0=previous.day0,
+    )
+    events = tuple(
+        e._replace(notes=(*e.notes, note)) if e.step.id == target else e for e in plan.events
+    )
+    return plan._replace(events=events)
 
 
 def _joined(plan: Plan) -> list[Change]:
@@ -762,6 +818,8 @@ def plan_json(loaded: Loaded, include_phi: bool) -> dict[str, Any]:
         "status": loaded.stored.status,
         "revision": loaded.revision,
     }
+    if loaded.row.previous_plan is not None:
+        head["previous_plan"] = loaded.row.previous_plan
     return {**head, **body}
 
 

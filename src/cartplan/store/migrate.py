@@ -16,8 +16,8 @@ from cartplan.errors import StoreError
 if TYPE_CHECKING:
     from cartplan.store.db import Db
 
-HEAD = "0001"  # the newest migration in migrations/versions
-KNOWN = ("0001",)  # every migration, oldest first
+HEAD = "0002"  # the newest migration in migrations/versions
+KNOWN = ("0001", "0002")  # every migration, oldest first
 _LOCK = 7_130_415_221  # PostgreSQL advisory lock key of cartplan's schema upgrades
 
 

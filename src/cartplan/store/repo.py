@@ -12,7 +12,8 @@ from cartplan.store import chain
 from cartplan.store.db import Db, Duplicate
 
 _PLAN_COLUMNS = (
-    "plan_id, label, protocol_id, protocol_version, status, revision, day0, created_at, updated_at"
+    "plan_id, label, protocol_id, protocol_version, status, revision, day0, created_at, updated_at, "
+    "previous_plan"
 )
 _AUDIT_COLUMNS = (
     "plan_id, entry, revision, at, by, action, reason, detail, revision_digest, prev_hash, hash"
@@ -29,6 +30,7 @@ class PlanRow(NamedTuple):
     day0: str
     created_at: str
     updated_at: str
+    previous_plan: str | None = None  # the earlier plan this one re-treats after (its id)
 
 
 class FactRow(NamedTuple):
@@ -205,8 +207,10 @@ def create(
     snapshot_content: str,
     request_content: str,
     first: NewRevision,
+    previous_plan: str | None = None,
 ) -> None:
-    """A new plan with its first revision and audit entry, in one transaction."""
+    """A new plan with its first revision and audit entry, in one transaction; `previous_plan`:
+    the id of the earlier plan it follows (re-treatment with that plan's stored lot)."""
     with db.writing():
         other = db.one("SELECT plan_id FROM plans WHERE label = :l AND status = 'active'", l=label)
         if other is not None:
@@ -215,7 +219,7 @@ def create(
         try:
             db.run(
                 f"INSERT INTO plans ({_PLAN_COLUMNS}) VALUES "
-                "(:id, :label, :protocol, :version, :status, 1, :day0, :at, :at)",
+                "(:id, :label, :protocol, :version, :status, 1, :day0, :at, :at, :previous)",
                 id=plan_id,
                 label=label,
                 protocol=protocol_id,
@@ -223,6 +227,7 @@ def create(
                 status=first.status,
                 day0=first.day0,
                 at=first.at,
+                previous=previous_plan,
             )
         except Duplicate:  # another cartplan took the label meanwhile
             raise InputError(_label_taken(label, "made just now")) from None
