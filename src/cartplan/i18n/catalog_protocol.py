@@ -110,4 +110,53 @@ PROTOCOL: dict[str, str] = {
         "shifts must follow each other without gap or overlap"
     ),
     "shifts.not_a_day": N_("shifts: cover {hours} h {minutes} min; together they must cover 24 h"),
+    # issue 12: product source, re-treatment, washout policy, dose series, cycles
+    "source.step_not_allowed": N_(
+        "{where}.stage: a protocol with product_source {source} has no {stage} step"
+    ),
+    "retreatment.step_not_allowed": N_(
+        "{where}.stage: a re-treatment uses a stored lot, so it has no {stage} step"
+    ),
+    "washout.stop_days_missing": N_(
+        "washout.stop_days: policy stop-before needs the days before the anchor (0 or more)"
+    ),
+    "washout.stop_days_unused": N_(
+        "washout.stop_days: only policy stop-before uses it (policy is {policy})"
+    ),
+    "washout.glucocorticoid_with_none": N_(
+        "washout.glucocorticoid_max_mg: policy none has no glucocorticoid check"
+    ),
+    "washout.no_anchor": N_(
+        "washout.anchor: there is no apheresis step to count the washout ({policy}) back from; "
+        "name the anchor step or use policy none"
+    ),
+    "series.days_or_repeat": N_("{where}: give exactly one of days and repeat"),
+    "series.first_day_not_zero": N_("{where}: the first dose is day 0 of the series"),
+    "series.days_not_increasing": N_("{where}: the days must increase from dose to dose"),
+    "series.count_out_of_range": N_("{where}: {value} doses; a series has 1 to {max}"),
+    "series.spacing_too_short": N_("{where}: {value} days; doses are at least 1 day apart"),
+    "series.not_after_day0": N_(
+        "{where}.placement: a step with a series is the D0 step or is placed after day0"
+    ),
+    "series.with_each_dose": N_("{where}: a step has a series or each_dose, not both"),
+    "series.id_taken": N_("{where}.series: the dose id '{id}' is already a step id"),
+    "series.dose_missing": N_(
+        "{where}: step '{step}' does not exist with these parameters (the series has fewer doses)"
+    ),
+    "each_dose.not_a_series": N_("{where}: step '{step}' has no series"),
+    "each_dose.not_after_series": N_(
+        "{where}: a step repeated after each dose is placed after '{step}' (its dose 1)"
+    ),
+    "cycles.out_of_range": N_("cycles: {value} cycles; a protocol has 1 to {max}"),
+    "cycles.gap_missing": N_("cycle_gap_days: needed with more than one cycle"),
+    "cycles.gap_too_short": N_("cycle_gap_days: {days} days; cycles are at least 1 day apart"),
+    "cycles.from_not_anchored": N_(
+        "{where}: '{step}' is not placed from D0 (after day0 or a step that is), so it cannot "
+        "start a cycle"
+    ),
+    "cycles.id_taken": N_("steps: the cycle id '{id}' is already a step id"),
+    # titles of expanded steps (protocol/expand.py writes the English form)
+    "step.dose_title": N_("{title} (dose {k} of {n})"),
+    "step.after_dose_title": N_("{title} (after dose {k} of {n})"),
+    "step.cycle_title": N_("{title} (cycle {k} of {n})"),
 }

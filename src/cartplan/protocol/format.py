@@ -378,6 +378,42 @@ class Alarm(Model):
     time: str = Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="Local time of day, HH:MM.")
 
 
+class Repeat(Model):
+    """A dose every `every_days` days, `count` doses in all."""
+
+    count: Value = Field(description="Number of doses (1-100), the first included.")
+    every_days: Value = Field(description="Days from one dose to the next (at least 1).")
+
+
+class Series(Model):
+    """Several doses on one step: dose 1 is the step itself (D0 = dose 1 on the D0 step), the
+    later doses are events of their own, ids `<step>-2` … `<step>-n`, titles "<title> (dose k of
+    n)". Give exactly one of `days` and `repeat`. The step's regimen, premedication and
+    cell_dose apply to each dose, their `days` counted from that dose's day (0 = the dose day).
+    Placements and constraints naming `<step>` mean dose 1; `<step>-k` names dose k."""
+
+    days: list[Days] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=100,
+        description="Days of the doses after the first dose, first 0, increasing, e.g. [0, 3, 6].",
+    )
+    repeat: Repeat | None = Field(
+        default=None, description="Regular doses instead of explicit days: count and spacing."
+    )
+    rule: Rule = Field(
+        default=Rule.calendar,
+        description="Working-day rule for doses 2..n inside their window (default calendar: the "
+        "spacing is kept to the day).",
+    )
+    early: Value = Field(default=0, description="Days doses 2..n may come before their target.")
+    late: Value = Field(default=0, description="Days doses 2..n may come after their target.")
+    references: list[str] = Field(default=[], description="Reference ids for the doses' days.")
+    assumption: str | None = Field(
+        default=None, description="Set when the doses' days are not confirmed by the literature."
+    )
+
+
 class OnFailure(Model):
     """What the pathway does when a step fails (e.g. a failed manufacturing): go back to an
     earlier step and plan it and everything after it again (the re-collection path)."""
@@ -468,9 +504,80 @@ class Step(Model):
         description="The path when this step fails (e.g. manufacturing: a new apheresis); "
         "without it a failure stops the pathway there and the team decides.",
     )
+    series: Series | None = Field(
+        default=None,
+        description="Several doses on this step (explicit days or a repeat), each an event of its "
+        "own; regimen, premedication and cell_dose apply to each dose, their days counted from "
+        "that dose's day.",
+    )
+    each_dose: str | None = Field(
+        default=None,
+        description="Id of a step with a series: this step (placed after that step) is repeated "
+        "after each of its doses, ids `<step>-1` … `<step>-n`, each anchored to dose k with this "
+        "step's own placement (e.g. a CRS/ICANS watch after every dose).",
+    )
+    premedication: list[Dose] = Field(
+        default=[],
+        max_length=20,
+        description="Drugs given before the step's dose (days relative to the dose day, usually "
+        "[0]; relative to D0 like the regimen on a step without a series); shown like the "
+        "regimen, marked as premedication.",
+    )
     references: list[str] = Field(default=[], description="Reference ids for timing and content.")
     assumption: str | None = Field(
         default=None, description="Set when timing or content is not confirmed by the literature."
+    )
+
+
+class Modality(StrEnum):
+    """What kind of therapy the protocol plans (shown by `protocols list`)."""
+
+    autologous_car_t = "autologous-car-t"
+    allogeneic_car_t = "allogeneic-car-t"
+    car_nk = "car-nk"
+    mrna_car_t = "mrna-car-t"
+    t_cell_engager = "t-cell-engager"
+
+
+class WashoutPolicy(StrEnum):
+    ebmt_table = "ebmt-table"
+    stop_before = "stop-before"
+    none = "none"
+
+
+class Washout(Model):
+    """How the patient's medication washout is judged, and from which step's first day."""
+
+    policy: WashoutPolicy = Field(
+        default=WashoutPolicy.ebmt_table,
+        description="'ebmt-table': the EBMT 2024 per-drug intervals (data/washout.yaml); "
+        "'stop-before': every non-glucocorticoid immunosuppressant last taken at least "
+        "stop_days before the anchor; 'none': immunosuppressants continue (no washout task, no "
+        "glucocorticoid check; the plan notes that they continue).",
+    )
+    anchor: str | None = Field(
+        default=None,
+        description="Step id whose first day the stop dates count back from (e.g. the "
+        "lymphodepletion or the first dose); default: the apheresis step.",
+    )
+    stop_days: int | None = Field(
+        default=None,
+        ge=0,
+        le=MAX_DAYS,
+        description="With 'stop-before': days from the last dose of a non-glucocorticoid "
+        "immunosuppressant to the anchor's first day, at least (0: stopped by that day).",
+    )
+    glucocorticoid_max_mg: float | None = Field(
+        default=None,
+        gt=0,
+        le=1000,
+        description="Prednisone-equivalent mg/day allowed at the anchor (default 10, EBMT): a "
+        "dose at or below it passes; for a strict '< 5 mg/day' write the largest allowed dose "
+        "(e.g. 4.9). Not with 'none'.",
+    )
+    references: list[str] = Field(default=[], description="Reference ids for the washout rule.")
+    assumption: str | None = Field(
+        default=None, description="Set when the rule is not confirmed by the literature."
     )
 
 
@@ -515,6 +622,45 @@ class Protocol(Model):
         description="Ward shifts in order, covering the 24 hours without gap or overlap (each "
         "ends where the next starts); the first one's start begins the nursing day of a sheet. "
         "Default: Early 06:00-14:00, Late 14:00-22:00, Night 22:00-06:00.",
+    )
+
+    modality: Modality = Field(
+        default=Modality.autologous_car_t,
+        description="Kind of therapy, shown by `protocols list`.",
+    )
+    product_source: Literal["autologous", "allogeneic", "none"] = Field(
+        default="autologous",
+        description="Where the product comes from: the patient's own cells (autologous), a "
+        "donor's stored cells (allogeneic) or no cells (antibodies: none). With allogeneic or "
+        "none no step may be an apheresis or a manufacturing.",
+    )
+    washout: Washout | None = Field(
+        default=None,
+        description="How the medication washout is judged (default: the EBMT table, counted "
+        "back from the apheresis).",
+    )
+    day_origin: Literal[0, 1] = Field(
+        default=0,
+        description="How day labels shown to people count: 0 (D0 = infusion day) or 1 (the first "
+        "dose is day 1 and there is no day 0: D2 is shown as day 3, D-1 stays day -1).",
+    )
+    cycles: Value = Field(
+        default=1, description="Number of treatment cycles (1-20; int or parameter name)."
+    )
+    cycle_gap_days: Value | None = Field(
+        default=None,
+        description="Days from one cycle's D0 to the next cycle's D0 (needed with cycles > 1).",
+    )
+    cycle_from: str | None = Field(
+        default=None,
+        description="First step repeated in each cycle (e.g. the lymphodepletion): it and the "
+        "steps after it in the file up to the end of the D0-anchored part are planned again for "
+        "cycles 2..n, ids with suffix -c2, -c3, titles '(cycle 2 of n)'.",
+    )
+    retreatment: bool = Field(
+        default=False,
+        description="The plan re-uses a stored cryopreserved lot of an earlier plan (a thaw step): "
+        "no apheresis or manufacturing step is allowed.",
     )
 
     def step(self, step_id: str) -> Step:

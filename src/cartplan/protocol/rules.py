@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from cartplan.errors import ProtocolError
+from cartplan.errors import InputError, ProtocolError
 from cartplan.messages import Message, Text, listed, msg
 from cartplan.protocol.format import ForWhom, Protocol, Rule, Stage, Step, Value
 from cartplan.protocol.graph import DAY0, Node, dependency_order, resolve
@@ -31,6 +31,7 @@ def validate(p: Protocol) -> list[Text]:
     problems += _references(p)
     problems += _anchors(p)
     problems += _parameters(p)
+    problems += _modality(p)
     if problems:  # the checks below resolve ids and values, so they need the above to hold
         return problems
     problems += _windows(p)
@@ -40,13 +41,20 @@ def validate(p: Protocol) -> list[Text]:
     problems += _audiences(p)
     problems += _ward_times(p)
     problems += _failure_paths(p)
-    try:
-        order = dependency_order(p)
+    problems += _doses(p)
+    if problems:
+        return problems
+    from cartplan.protocol.expand import expand
+
+    try:  # the plan's steps are the expanded ones: their order and span must hold
+        expanded = expand(p, {x.name: x.default for x in p.parameters})
+        order = dependency_order(expanded)
     except ProtocolError as e:
         problems += e.problems
+    except InputError as e:
+        problems.append(e.message)
     else:
-        if not problems:
-            problems += _span(p, order)
+        problems += _span(expanded, order)
     return problems
 
 
@@ -107,7 +115,7 @@ def _param_ref_problem(p: Protocol, where: str, value: Value | None) -> Message 
 def _references(p: Protocol) -> list[Message]:
     out: list[Message] = []
     steps = [s.id for s in p.steps]
-    known_steps = set(steps)
+    known_steps = set(steps) | set(_generated(p))
     teams = {t.id for t in p.teams}
     refs = {r.id for r in p.references}
 
@@ -182,9 +190,201 @@ def _references(p: Protocol) -> list[Message]:
             cite(f"{where}.escalation[{i}]", esc.references)
         if s.cell_dose is not None:
             cite(f"{where}.cell_dose", s.cell_dose.references)
+        for i, d in enumerate(s.premedication):
+            cite(f"{where}.premedication[{i}]", d.references)
+        if s.series is not None:
+            cite(f"{where}.series", s.series.references)
+        if s.each_dose is not None:
+            step_ref(f"{where}.each_dose", s.each_dose)
         for field, value in _values(s):
             if (problem := _param_ref_problem(p, f"{where}.{field}", value)) is not None:
                 out.append(problem)
+    if p.washout is not None:
+        cite("washout", p.washout.references)
+        if p.washout.anchor is not None:
+            step_ref("washout.anchor", p.washout.anchor)
+    if p.cycle_from is not None:
+        step_ref("cycle_from", p.cycle_from)
+    for field, value in (("cycles", p.cycles), ("cycle_gap_days", p.cycle_gap_days)):
+        if (problem := _param_ref_problem(p, field, value)) is not None:
+            out.append(problem)
+    return out
+
+
+def _generated(p: Protocol) -> list[str]:
+    """Step ids the expansion makes (doses, per-dose steps) at the parameters' defaults."""
+    from cartplan.protocol.expand import generated_ids
+
+    try:
+        return list(generated_ids(p, {x.name: x.default for x in p.parameters}))
+    except ProtocolError:  # a bad parameter reference: reported on its own
+        return []
+
+
+def _modality(p: Protocol) -> list[Message]:
+    """What the product source, a re-treatment and the washout policy allow."""
+    out: list[Message] = []
+    collecting = (Stage.apheresis, Stage.manufacturing)
+    for s in p.steps:
+        if s.stage not in collecting:
+            continue
+        if p.product_source != "autologous":
+            out.append(
+                msg(
+                    "source.step_not_allowed",
+                    where=f"steps[{s.id}]",
+                    source=p.product_source,
+                    stage=s.stage.value,
+                )
+            )
+        if p.retreatment:
+            out.append(
+                msg("retreatment.step_not_allowed", where=f"steps[{s.id}]", stage=s.stage.value)
+            )
+    w = p.washout
+    if w is not None:
+        if w.policy == "stop-before" and w.stop_days is None:
+            out.append(msg("washout.stop_days_missing"))
+        if w.policy != "stop-before" and w.stop_days is not None:
+            out.append(msg("washout.stop_days_unused", policy=w.policy.value))
+        if w.policy == "none" and w.glucocorticoid_max_mg is not None:
+            out.append(msg("washout.glucocorticoid_with_none"))
+    policy = "ebmt-table" if w is None else w.policy.value
+    has_apheresis = any(s.stage is Stage.apheresis for s in p.steps)
+    if policy != "none" and (w is None or w.anchor is None) and not has_apheresis:
+        if w is not None or p.product_source != "autologous" or p.retreatment:
+            out.append(msg("washout.no_anchor", policy=policy))
+    return out
+
+
+def _doses(p: Protocol) -> list[Message]:
+    """Dose series, per-dose steps and cycles are well-formed for every value a plan may set."""
+    from cartplan.protocol.expand import MAX_CYCLES, MAX_SERIES, cycle_members
+
+    out: list[Message] = []
+    steps = {s.id: s for s in p.steps}
+    defaults = {x.name: x.default for x in p.parameters}
+    day0 = p.day0_step
+
+    def ends(value: Value) -> list[int]:
+        """The value at the defaults and at each end of a parameter's range."""
+        if isinstance(value, int):
+            return [value]
+        name = value.partition(".")[0]
+        x = p.parameter(name)
+        return [
+            resolve(p, vals, value)
+            for vals in (defaults, {**defaults, name: x.min}, {**defaults, name: x.max})
+        ]
+
+    ids = set(steps)
+    for s in p.steps:
+        where = f"steps[{s.id}]"
+        sr = s.series
+        if sr is not None:
+            values: list[tuple[str, Value | None]] = [
+                ("series.early", sr.early),
+                ("series.late", sr.late),
+            ]
+            if sr.repeat is not None:
+                values += [
+                    ("series.repeat.count", sr.repeat.count),
+                    ("series.repeat.every_days", sr.repeat.every_days),
+                ]
+            bad = [pr for f, v in values if (pr := _param_ref_problem(p, f"{where}.{f}", v))]
+            if bad:
+                out += bad
+                continue
+            if (sr.days is None) == (sr.repeat is None):
+                out.append(msg("series.days_or_repeat", where=f"{where}.series"))
+                continue
+            if sr.days is not None:
+                if sr.days[0] != 0:
+                    out.append(msg("series.first_day_not_zero", where=f"{where}.series.days"))
+                if any(b <= a for a, b in zip(sr.days, sr.days[1:], strict=False)):
+                    out.append(msg("series.days_not_increasing", where=f"{where}.series.days"))
+            if sr.repeat is not None:
+                for n in ends(sr.repeat.count):
+                    if not 1 <= n <= MAX_SERIES:
+                        out.append(
+                            msg(
+                                "series.count_out_of_range",
+                                where=f"{where}.series.repeat.count",
+                                value=n,
+                                max=MAX_SERIES,
+                            )
+                        )
+                        break
+                for n in ends(sr.repeat.every_days):
+                    if n < 1:
+                        out.append(
+                            msg(
+                                "series.spacing_too_short",
+                                where=f"{where}.series.repeat.every_days",
+                                value=n,
+                            )
+                        )
+                        break
+            for field, v in (("early", sr.early), ("late", sr.late)):
+                if min(ends(v)) < 0:
+                    out.append(
+                        msg("window.negative", where=f"{where}.series.{field}", days=min(ends(v)))
+                    )
+            after = s.placement.after
+            if not (s.day0 or after == DAY0 or (after == day0.id and s.placement.edge == "start")):
+                out.append(msg("series.not_after_day0", where=where))
+            if s.each_dose is not None:
+                out.append(msg("series.with_each_dose", where=where))
+        if s.each_dose is not None and s.each_dose in steps:
+            source = steps[s.each_dose]
+            if source.series is None:
+                out.append(
+                    msg("each_dose.not_a_series", where=f"{where}.each_dose", step=s.each_dose)
+                )
+            else:
+                after = s.placement.after
+                if not (after == source.id or (after == DAY0 and source.day0)):
+                    out.append(
+                        msg(
+                            "each_dose.not_after_series",
+                            where=f"{where}.placement.after",
+                            step=source.id,
+                        )
+                    )
+    from cartplan.protocol.expand import generated_ids
+
+    if not out:
+        for new, origin in sorted(generated_ids(p, defaults).items()):
+            if new in ids and not (new == origin):
+                out.append(msg("series.id_taken", where=f"steps[{origin}]", id=new))
+    bad = [
+        pr
+        for f, v in (("cycles", p.cycles), ("cycle_gap_days", p.cycle_gap_days))
+        if (pr := _param_ref_problem(p, f, v))
+    ]
+    if bad:
+        return out + bad
+    counts = ends(p.cycles)
+    if not all(1 <= n <= MAX_CYCLES for n in counts):
+        bad_n = next(n for n in counts if not 1 <= n <= MAX_CYCLES)
+        out.append(msg("cycles.out_of_range", value=bad_n, max=MAX_CYCLES))
+    elif max(counts) > 1:
+        if p.cycle_gap_days is None:
+            out.append(msg("cycles.gap_missing"))
+        elif min(ends(p.cycle_gap_days)) < 1:
+            out.append(msg("cycles.gap_too_short", days=min(ends(p.cycle_gap_days))))
+        start = p.cycle_from or day0.id
+        if start not in cycle_members(p):
+            out.append(msg("cycles.from_not_anchored", where="cycle_from", step=start))
+        else:
+            members = set(cycle_members(p))
+            taken = sorted(
+                f"{sid}-c{k}"
+                for sid in members
+                for k in range(2, max(counts) + 1)
+                if f"{sid}-c{k}" in ids
+            )
+            out += [msg("cycles.id_taken", id=i) for i in taken]
     return out
 
 
@@ -287,19 +487,25 @@ def _windows(p: Protocol) -> list[Message]:
 
 
 def _regimens(p: Protocol) -> list[Message]:
-    """Dose days must fall on the days of their own step (for steps fixed relative to D0)."""
+    """Dose days must fall on the days of their own step (for steps fixed relative to D0; on a
+    series step, relative to each dose's day)."""
     out = []
     defaults = {x.name: x.default for x in p.parameters}
     for s in p.steps:
-        if not s.regimen or s.placement.after != DAY0 or s.placement.offset_months:
+        fixed = s.placement.after == DAY0 and not s.placement.offset_months
+        if not (s.regimen or s.premedication) or not (fixed or s.series is not None):
             continue
-        first = resolve(p, defaults, s.placement.offset)
-        if s.end_day is not None:
+        first = 0 if s.series is not None else resolve(p, defaults, s.placement.offset)
+        if s.end_day is not None and s.series is None:
             last = resolve(p, defaults, s.end_day)
         else:
             last = first + (resolve(p, defaults, s.duration) if s.duration is not None else 1) - 1
-        for i, d in enumerate(s.regimen):
-            where = f"steps[{s.id}].regimen[{i}]"
+        doses = [
+            *(("regimen", i, d) for i, d in enumerate(s.regimen)),
+            *(("premedication", i, d) for i, d in enumerate(s.premedication)),
+        ]
+        for field, i, d in doses:
+            where = f"steps[{s.id}].{field}[{i}]"
             outside = [day for day in d.days if not first <= day <= last]
             if outside:
                 out.append(

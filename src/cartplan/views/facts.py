@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from cartplan.messages import Text
-    from cartplan.protocol.format import CheckItem, Shift
+    from cartplan.protocol.format import CheckItem, Shift, Step
     from cartplan.schedule.plan import Event, Plan
 
 
@@ -49,6 +49,29 @@ def in_words(message: Text, lang: str | None = None) -> str:
     from cartplan.i18n import render
 
     return render(message, lang)
+
+
+def title(step: Step, lang: str | None = None) -> str:
+    """A step's title as people read it: a dose of a series, a step repeated after each dose and
+    a cycle say which ("Infusion (dose 2 of 3)"); every output names steps through here."""
+    from cartplan.protocol.expand import ExpandedStep
+
+    if not isinstance(step, ExpandedStep):
+        return step.title
+    from cartplan.i18n import render
+    from cartplan.messages import msg
+
+    text = step.title
+    if step.dose is not None:
+        k, n = step.dose
+        text = render(msg("step.dose_title", title=text, k=k, n=n), lang)
+    if step.after_dose is not None:
+        k, n = step.after_dose
+        text = render(msg("step.after_dose_title", title=text, k=k, n=n), lang)
+    if step.cycle is not None:
+        k, n = step.cycle
+        text = render(msg("step.cycle_title", title=text, k=k, n=n), lang)
+    return text
 
 
 def notes(e: Event, lang: str | None = None) -> list[str]:
