@@ -13,7 +13,7 @@ import pytest
 
 from cartplan.exports.contract import PlanJson, text
 
-from tests.conftest import Run
+from tests.conftest import FIXTURES, Run
 from tests.exports.plan_json_cases import SHIPPED, VARIANTS, schedule_args
 
 SCHEMA = json.loads(
@@ -57,6 +57,11 @@ def test_the_cases_reach_every_optional_key(run: Run) -> None:
     """The variants above print each key the schema marks optional at least once, and leave
     it out at least once: the schema is checked where it matters."""
     plans = [json.loads(output(run, "lupus-flucy", v)) for v in VARIANTS]
+    # premedication: a step-up antibody fixture (issue 12), with and without a patient
+    engager = str(FIXTURES / "protocols" / "issue12" / "engager-stepup.yaml")
+    for variant in ("no-patient", "patient"):
+        plans.append(json.loads(output(run, engager, variant)))
+    assert all(problems(p) == [] for p in plans[-2:])
     events = [e for p in plans for e in p["events"]]
     doses = [r for e in events for r in e.get("regimen", [])]
     for where, items, defs in (

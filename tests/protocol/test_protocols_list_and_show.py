@@ -45,6 +45,8 @@ def test_user_protocol_folder_is_searched_first(run: Run, tmp_path: Path, monkey
     )
     monkeypatch.setenv("CARTPLAN_PROTOCOL_PATH", str(tmp_path))
     listed = run("protocols", "list").out
-    assert f"mini\tv0.1\tMinimal test protocol\t({tmp_path / 'mini.yaml'})" in listed
+    assert (
+        f"mini\tv0.1\tautologous-car-t\tMinimal test protocol\t({tmp_path / 'mini.yaml'})" in listed
+    )
     result = run("schedule", "-p", "mini", "--start", "2025-05-01", "--format", "json")
     assert result.code == 0, result.err

@@ -532,19 +532,40 @@ def export_fhir(
         write_atomic({out: text.encode("utf-8")})
 
 
-@protocols_app.command("list")
-def protocols_list() -> None:
+class ListFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@protocols_app.command("list", cls=usage.Command)
+def protocols_list(
+    fmt: Annotated[
+        ListFormat,
+        typer.Option("--format", metavar="|".join(ListFormat), help="Output format."),
+    ] = ListFormat.text,
+) -> None:
     """List the protocols --protocol accepts."""
+    import json
+
     from cartplan.sources import catalogue
 
+    rows: list[dict[str, str | bool | None]] = []
     for source in catalogue.available():
+        row: dict[str, str | bool | None] = {"id": source.id}
         try:
             p = catalogue.parse(source.path)
-            line = f"{p.id}\tv{p.version}\t{p.title}"
+            row |= {"version": p.version, "modality": p.modality.value, "title": p.title}
+            line = f"{p.id}\tv{p.version}\t{p.modality.value}\t{p.title}"
         except CartplanError as e:
+            row |= {"invalid": str(e)}
             line = f"{source.id}\tINVALID\t{e}"
+        row |= {"shipped": source.shipped, "path": None if source.shipped else str(source.path)}
+        rows.append(row)
         where = "" if source.shipped else f"\t({source.path})"
-        terminal.out(line + where + "\n")
+        if fmt is ListFormat.text:
+            terminal.out(line + where + "\n")
+    if fmt is ListFormat.json:
+        terminal.out(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
 
 
 @protocols_app.command("show", cls=usage.Command)

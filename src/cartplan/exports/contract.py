@@ -219,6 +219,10 @@ class EventJson(Contract):
     regimen: list[RegimenEntry] | SkipJsonSchema[None] = Field(
         default=None, description="Drugs given in this step: only when it gives drugs."
     )
+    premedication: list[RegimenEntry] | SkipJsonSchema[None] = Field(
+        default=None,
+        description="Drugs given before the step's dose (premedication): only when it has any.",
+    )
     cell_dose: ProductDose | SkipJsonSchema[None] = Field(
         default=None, description="The product dose: only on the infusion step."
     )

@@ -66,22 +66,25 @@ def per_day(e: Event) -> bool:
     return e.time is not None and e.end > e.start
 
 
-def _day_of(e: Event, on: date, lang: str | None = None) -> str:
+def _day_of(e: Event, on: date, lang: str | None = None, origin: int = 0) -> str:
     from cartplan.i18n import words
     from cartplan.views.timeline import day_label
 
     n = (e.end - e.start).days + 1
     _ = words(lang)
     return _("{day} (day {n} of {total})").format(
-        day=day_label(e.day + (on - e.start).days), n=(on - e.start).days + 1, total=n
+        day=day_label(e.day + (on - e.start).days, origin), n=(on - e.start).days + 1, total=n
     )
 
 
 def summary(e: Event, plan: Plan, on: date | None = None, lang: str | None = None) -> str:
     who = plan.patient.label if plan.patient is not None else None
+    from cartplan.views.facts import title
     from cartplan.views.timeline import span_label
 
-    text = f"{e.step.title} {span_label(e, '–') if on is None else _day_of(e, on, lang)}"
+    origin = plan.protocol.day_origin
+    when = span_label(e, "–", origin) if on is None else _day_of(e, on, lang, origin)
+    text = f"{title(e.step, lang)} {when}"
     return f"{who} · {text}" if who else text
 
 
@@ -101,7 +104,7 @@ def description(
                 time=e.time,
                 start=day(e.start, lang),
                 end=day(e.end, lang),
-                day_of=_day_of(e, on, lang),
+                day_of=_day_of(e, on, lang, p.day_origin),
             )
         )
     lines += event_notes(e, plan, lang)

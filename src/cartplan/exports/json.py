@@ -67,6 +67,8 @@ def event_contract(e: Event, plan: Plan) -> EventJson:
         given["watch"] = list(e.step.watch)
     if e.step.regimen:
         given["regimen"] = regimen(e, plan)
+    if e.step.premedication:
+        given["premedication"] = regimen(e, plan, premedication=True)
     if e.step.cell_dose is not None:
         c = e.step.cell_dose
         given["cell_dose"] = ProductDose(product=c.product, per_kg=c.per_kg, flat=c.flat)
@@ -83,7 +85,7 @@ def event_contract(e: Event, plan: Plan) -> EventJson:
     return EventJson(
         id=e.step.id,
         stage=e.step.stage,
-        title=e.step.title,
+        title=facts.title(e.step),
         start=e.start,
         end=e.end,
         day=e.day,
@@ -96,14 +98,19 @@ def event_contract(e: Event, plan: Plan) -> EventJson:
     )
 
 
-def regimen(e: Event, plan: Plan) -> list[RegimenEntry]:
-    """The step's drugs; with the patient's doses (one per protocol dose, in order) in mg."""
+def regimen(e: Event, plan: Plan, premedication: bool = False) -> list[RegimenEntry]:
+    """The step's drugs (or its premedication); with the patient's doses (one per protocol dose,
+    in order) in mg."""
     from cartplan.exports.contract import Adjustment, RegimenEntry
 
     day0 = e.start - timedelta(days=e.day)
-    doses = [x for x in plan.dosing.doses if x.step == e.step.id] if plan.dosing else []
+    doses = (
+        [x for x in plan.dosing.doses if x.step == e.step.id and x.premedication == premedication]
+        if plan.dosing
+        else []
+    )
     out = []
-    for i, d in enumerate(e.step.regimen):
+    for i, d in enumerate(e.step.premedication if premedication else e.step.regimen):
         given: dict[str, Any] = {"dose": d.dose}
         if doses:
             line = doses[i]

@@ -147,6 +147,28 @@ PATIENT: dict[str, str] = {
         "{drug} last dose {last_dose} needs >= {days} days before apheresis "
         "({class_name}; {reference})"
     ),
+    "washout.needs_months_before": N_(
+        "{drug} last dose {last_dose} needs >= {months} month(s) before {step} "
+        "({class_name}; {reference})"
+    ),
+    "washout.needs_days_before": N_(
+        "{drug} last dose {last_dose} needs >= {days} days before {step} "
+        "({class_name}; {reference})"
+    ),
+    "washout.stop_before": N_(
+        "{drug} last dose {last_dose} needs >= {days:day|days} before {step} "
+        "(the protocol's washout)"
+    ),
+    "washout.none_continue": N_(
+        "immunosuppressants continue under this protocol (no washout): {drugs}"
+    ),
+    "washout.daratumumab_before_apheresis": N_(
+        "daratumumab last dose {last_dose} is {days} days before the leukapheresis on "
+        "{apheresis}: EBMT asks for >= {weeks} weeks (Greco 2024); the team decides"
+    ),
+    "washout.reduce_glucocorticoid_below": N_(
+        "{dose}: reduce to below {limit:g} mg/day prednisone-equivalent (the protocol's limit)"
+    ),
     "washout.dose_required": N_("patient: {drug} needs its current dose, e.g. dose: '15 mg/day'"),
     "washout.daily_dose": N_("{drug} {mg:g} mg/day"),
     "washout.prednisone_equivalent": N_(

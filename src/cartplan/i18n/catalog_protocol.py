@@ -143,6 +143,10 @@ PROTOCOL: dict[str, str] = {
     "series.dose_missing": N_(
         "{where}: step '{step}' does not exist with these parameters (the series has fewer doses)"
     ),
+    "premedication.not_fixed": N_(
+        "{where}: premedication is for the D0 step or a step placed after day0 (its days count "
+        "from the step's first day)"
+    ),
     "each_dose.not_a_series": N_("{where}: step '{step}' has no series"),
     "each_dose.not_after_series": N_(
         "{where}: a step repeated after each dose is placed after '{step}' (its dose 1)"

@@ -51,6 +51,7 @@ class DoseLine(NamedTuple):
     adjustment: Adjustment | None
     standby: bool = False
     note: str = ""
+    premedication: bool = False  # given before the step's dose (Step.premedication)
 
 
 class CellDose(NamedTuple):
@@ -133,7 +134,9 @@ def _need(value: object, problem: Message) -> None:
 def patient_numbers(protocol: Protocol, patient: Patient, on: date) -> Dosing:
     """BSA, weights, kidney function, every dose of `protocol` in mg and the cell dose."""
     settings = protocol.dosing
-    doses = [(s.id, d) for s in protocol.steps for d in s.regimen]
+    # a step's regimen first (in order: outputs pair them by position), then its premedication
+    doses = [(s.id, d) for s in protocol.steps for d in (*s.regimen, *s.premedication)]
+    premedication = {id(d) for s in protocol.steps for d in s.premedication}
     age = patient.age_on(on)
     calcs: list[Calc] = []
     warnings: list[Message] = []
@@ -167,7 +170,7 @@ def patient_numbers(protocol: Protocol, patient: Patient, on: date) -> Dosing:
     lines = []
     for sid, d in doses:
         line, warning = _dose_line(sid, d, bsa_m2, patient.weight_kg, crcl, renal_name)
-        lines.append(line)
+        lines.append(line._replace(premedication=True) if id(d) in premedication else line)
         if warning:
             warnings.append(warning)
     return Dosing(

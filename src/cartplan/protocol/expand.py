@@ -13,8 +13,9 @@ compiles the expanded protocol; every output reads the expanded steps like any o
   excepted) are planned again for cycles 2..m, ids `-c2` … `-cm`; cycle k's D0 comes
   `cycle_gap_days` after cycle k-1's D0. Constraints between such steps are repeated too.
 
-Regimen and premedication days of a series step count from each dose's day; after expansion
-every Dose's `days` count from D0 again, as everywhere else. Expanded steps are `ExpandedStep`s:
+Regimen and premedication days of a series step count from each dose's day, premedication days
+of any step from its first day; after expansion every Dose's `days` count from D0 again, as
+everywhere else. Expanded steps are `ExpandedStep`s:
 they remember the step they came from, which dose and which cycle: their titles stay the
 protocol's, and the views add "(dose k of n)" (views.facts.title; i18n step.dose_title).
 """
@@ -69,7 +70,9 @@ def _made(step: Step, **update: Any) -> ExpandedStep:
 
 
 def needs_expansion(p: Protocol) -> bool:
-    return p.cycles != 1 or any(s.series is not None or s.each_dose for s in p.steps)
+    return p.cycles != 1 or any(
+        s.series is not None or s.each_dose or (s.premedication and not s.day0) for s in p.steps
+    )
 
 
 def series_days(p: Protocol, values: Mapping[str, int], step: Step) -> list[int]:
@@ -241,12 +244,16 @@ def _series(p: Protocol, values: Mapping[str, int]) -> Protocol:
                         placement=placement,
                         end_day=_plus(p, values, s.end_day, day),
                         regimen=_shift(s.regimen, day),
-                        premedication=_shift(s.premedication, day),
+                        premedication=_shift(s.premedication, _base_day(p, values, s) + day),
                         on_failure=None if k > 1 else s.on_failure,
                     )
                 )
         else:
-            out.append(s)
+            # premedication days count from the step's first day: from D0 after expansion
+            by = _base_day(p, values, s) if s.premedication else 0
+            out.append(
+                s.model_copy(update={"premedication": _shift(s.premedication, by)}) if by else s
+            )
     return _rename(p, out, alias)
 
 

@@ -519,9 +519,9 @@ class Step(Model):
     premedication: list[Dose] = Field(
         default=[],
         max_length=20,
-        description="Drugs given before the step's dose (days relative to the dose day, usually "
-        "[0]; relative to D0 like the regimen on a step without a series); shown like the "
-        "regimen, marked as premedication.",
+        description="Drugs given before the step's dose, days counted from the dose day (the "
+        "step's first day; each dose's day in a series), usually [0]; only on the D0 step or a "
+        "step placed after day0. Shown like the regimen, marked as premedication.",
     )
     references: list[str] = Field(default=[], description="Reference ids for timing and content.")
     assumption: str | None = Field(
@@ -571,9 +571,9 @@ class Washout(Model):
         default=None,
         gt=0,
         le=1000,
-        description="Prednisone-equivalent mg/day allowed at the anchor (default 10, EBMT): a "
-        "dose at or below it passes; for a strict '< 5 mg/day' write the largest allowed dose "
-        "(e.g. 4.9). Not with 'none'.",
+        description="Prednisone-equivalent mg/day the dose must stay BELOW at the anchor (a "
+        "strict limit: teclistamab's '< 5 mg/day' is written 5). Without it the EBMT rule "
+        "applies: at most 10 mg/day. Not with 'none'.",
     )
     references: list[str] = Field(default=[], description="Reference ids for the washout rule.")
     assumption: str | None = Field(

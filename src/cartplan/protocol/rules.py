@@ -493,20 +493,26 @@ def _regimens(p: Protocol) -> list[Message]:
     defaults = {x.name: x.default for x in p.parameters}
     for s in p.steps:
         fixed = s.placement.after == DAY0 and not s.placement.offset_months
-        if not (s.regimen or s.premedication) or not (fixed or s.series is not None):
+        if s.premedication and not (s.day0 or fixed):
+            out.append(msg("premedication.not_fixed", where=f"steps[{s.id}].premedication"))
             continue
-        first = 0 if s.series is not None else resolve(p, defaults, s.placement.offset)
+        if not (s.regimen or s.premedication) or not (fixed or s.series or s.premedication):
+            continue
+        first = 0 if s.series is not None or s.day0 else resolve(p, defaults, s.placement.offset)
         if s.end_day is not None and s.series is None:
             last = resolve(p, defaults, s.end_day)
         else:
             last = first + (resolve(p, defaults, s.duration) if s.duration is not None else 1) - 1
         doses = [
-            *(("regimen", i, d) for i, d in enumerate(s.regimen)),
-            *(("premedication", i, d) for i, d in enumerate(s.premedication)),
+            *(("regimen", i, d, 0) for i, d in enumerate(s.regimen)),
+            *(("premedication", i, d, first) for i, d in enumerate(s.premedication)),
         ]
-        for field, i, d in doses:
+        for field, i, d, base in doses:
+            if field == "regimen" and s.day0 and s.series is None:
+                continue  # the D0 step's regimen is not checked (as before)
+            lo, hi = first - base, last - base
             where = f"steps[{s.id}].{field}[{i}]"
-            outside = [day for day in d.days if not first <= day <= last]
+            outside = [day for day in d.days if not lo <= day <= hi]
             if outside:
                 out.append(
                     msg(
@@ -514,8 +520,8 @@ def _regimens(p: Protocol) -> list[Message]:
                         where=where,
                         agent=d.agent,
                         days=outside,
-                        first=first,
-                        last=last,
+                        first=lo,
+                        last=hi,
                     )
                 )
             if len(set(d.days)) != len(d.days):

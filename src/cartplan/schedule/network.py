@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any, NamedTuple
 
+from cartplan.protocol.expand import expand, needs_expansion
 from cartplan.protocol.format import Constraint, Protocol, Rule, Step
 from cartplan.protocol.graph import DAY0, bind_parameters, dependency_order, node_deps, resolve
 
@@ -220,18 +221,32 @@ class Compiled:
 
     def __init__(self, protocol: Protocol) -> None:
         self.protocol = protocol  # holds the object: its id() stays unique while cached
-        self.step_ids = tuple(s.id for s in protocol.steps)
-        self.conditional = [(s.id, frozenset(s.only_if)) for s in protocol.steps if s.only_if]
         self.defaults = bind_parameters(protocol, {})
+        # dose series, per-dose steps and cycles as ordinary steps (protocol.expand)
+        self.expandable = needs_expansion(protocol)
+        planned = expand(protocol, self.defaults) if self.expandable else protocol
+        self.step_ids = tuple(s.id for s in planned.steps)
+        self.conditional = [(s.id, frozenset(s.only_if)) for s in planned.steps if s.only_if]
         self.networks: dict[tuple[tuple[str, ...], tuple[int, ...]], Network] = {}
+        self.expanded: dict[tuple[int, ...], tuple[Protocol, list[tuple[str, frozenset[str]]]]] = {}
 
     def network(self, facts: frozenset[str], values: Mapping[str, int]) -> Network:
         """The network of the steps a patient's facts select, for these parameter values."""
-        excluded = tuple(sid for sid, need in self.conditional if not need <= facts)
-        key = (excluded, tuple(values.values()))
+        vkey = tuple(values.values())
+        active, conditional = self.protocol, self.conditional
+        if self.expandable:
+            got = self.expanded.get(vkey)
+            if got is None:
+                if len(self.expanded) >= _MAX_NETWORKS:
+                    self.expanded.clear()
+                planned = expand(self.protocol, values)
+                need = [(s.id, frozenset(s.only_if)) for s in planned.steps if s.only_if]
+                got = self.expanded[vkey] = (planned, need)
+            active, conditional = got
+        excluded = tuple(sid for sid, need in conditional if not need <= facts)
+        key = (excluded, vkey)
         net = self.networks.get(key)
         if net is None:
-            active = self.protocol
             if excluded:
                 steps = [s for s in active.steps if s.id not in excluded]
                 active = active.model_copy(update={"steps": steps})

@@ -18,14 +18,14 @@ under apheresis; planning backward pins D0. All three are bounds on a step's can
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, timedelta
 from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
 from cartplan.errors import InfeasiblePlanError, InputError
 from cartplan.messages import Message, Text, msg
 from cartplan.protocol.format import Protocol, Stage, Step
-from cartplan.protocol.graph import bind_parameters
+from cartplan.protocol.graph import DAY0, bind_parameters
 from cartplan.schedule import explain
 from cartplan.schedule.candidates import Bound, Days, days_of, floor, pin
 from cartplan.schedule.network import Network, compiled
@@ -111,7 +111,9 @@ def schedule(
     if patient is not None and washout is not None:
         from cartplan.patient.washout import washout_from_medications
 
-        meds = washout_from_medications(washout, patient, start)
+        policy = protocol.washout
+        anchor = policy.anchor if policy is not None else None
+        meds = washout_from_medications(washout, patient, start, policy, anchor)
         facts |= meds.facts
     net = c.network(facts, values)
     cal = calendar or _MONDAY_TO_FRIDAY
@@ -141,11 +143,15 @@ def _bound_steps(problem: _Problem, protocol: Protocol) -> None:
             raise InputError(msg("pin.unknown_step", protocol=protocol.id, step=sid, steps=steps))
         bounds[net.start_node[sid]] = pin(day, "actual" if problem.actual else "pin")
     meds = problem.meds
-    collect = next((s.id for s in protocol.steps if s.stage is Stage.apheresis), None)
+    collect = washout_anchor(net.protocol)
     if meds is None or meds.earliest_apheresis is None or collect not in net.start_node:
         return
+    earliest = meds.earliest_apheresis
+    fixed = _fixed_before_day0(net, collect)
+    if fixed is not None:  # an anchor at a fixed day of D0 (LD at D-5): the floor holds D0
+        collect, earliest = net.order[net.day0][0], earliest + timedelta(days=-fixed)
     i = net.start_node[collect]
-    drug = floor(meds.earliest_apheresis, meds.reason)
+    drug = floor(earliest, meds.reason)
     pinned = bounds.get(i)
     if pinned is None:
         bounds[i] = drug
@@ -155,9 +161,27 @@ def _bound_steps(problem: _Problem, protocol: Protocol) -> None:
                 "pin.breaks",
                 step=collect,
                 day=date.fromordinal(pinned.lo),
-                problem=msg("pin.before_floor", reason=meds.reason, floor=meds.earliest_apheresis),
+                problem=msg("pin.before_floor", reason=meds.reason, floor=earliest),
             )
         )
+
+
+def _fixed_before_day0(net: Network, sid: str) -> int | None:
+    """The day of `sid` relative to D0 when the step sits there without a window (placed after
+    day0, no months): a medication floor on it is a floor on D0. None otherwise."""
+    s = net.protocol.step(sid)
+    pl = s.placement
+    if s.day0 or pl.after != DAY0 or pl.offset_months or net.v(pl.early) or net.v(pl.late):
+        return None
+    return net.v(pl.offset)
+
+
+def washout_anchor(protocol: Protocol) -> str | None:
+    """The step a medication washout counts back from: the protocol's washout anchor, else the
+    (first) apheresis; None when there is neither."""
+    if protocol.washout is not None and protocol.washout.anchor is not None:
+        return protocol.washout.anchor
+    return next((s.id for s in protocol.steps if s.stage is Stage.apheresis), None)
 
 
 def _forward(problem: _Problem, start: date) -> tuple[list[int], list[Move]]:
@@ -195,7 +219,19 @@ def _backward(problem: _Problem, infusion: date) -> tuple[list[int], list[Move],
     if net.workday[i0] and (reason := days.closed(d0)) is not None:
         raise InfeasiblePlanError(msg("infusion.not_working_day", day=infusion, reason=reason))
     given = problem.bounds.get(i0)
-    if given is not None and given.lo != d0:
+    if given is not None and given.kind == "floor":  # a washout anchored at D0 (or LD)
+        if d0 < given.lo:
+            raise InfeasiblePlanError(
+                msg(
+                    "pin.breaks",
+                    step=net.order[i0][0],
+                    day=infusion,
+                    problem=msg(
+                        "pin.before_floor", reason=given.why, floor=date.fromordinal(given.lo)
+                    ),
+                )
+            )
+    elif given is not None and given.lo != d0:
         raise InputError(
             msg(
                 "pin.other_infusion",
@@ -384,6 +420,8 @@ def _plan(
         warnings += _extended_by_medication(net, at, floors)
     if meds is not None:
         warnings += meds.warnings
+    if patient is not None:
+        warnings += _daratumumab(patient, events)
     if today is not None and start < today:
         warnings.append(
             msg("plan.starts_before_today", start=start, days=(today - start).days, today=today)
@@ -421,12 +459,39 @@ def _tasks(
     for s in reversed(kept):
         first_day[s.stage] = at[net.start_node[s.id]]
         stage_step[s.stage] = s.id
+    anchor = washout_anchor(net.protocol)
+    kept_ids = {s.id for s in kept}
+    anchor_stage = net.protocol.step(anchor).stage if anchor in kept_ids else None
     for task in meds.tasks:
+        if task.before == "anchor":
+            if anchor is None or anchor not in kept_ids:
+                continue
+            # said on the washout step (today's rule before the apheresis: only there); with a
+            # protocol's own anchor, on the anchor when there is no washout step
+            own = net.protocol.washout is not None and net.protocol.washout.anchor is not None
+            where = stage_step.get(Stage.washout, anchor if own else "")
+            if not where:
+                continue
+            by = date.fromordinal(at[net.start_node[anchor]] - task.days_before)
+            notes.setdefault(where, []).append(msg("task.due", task=task.text, by=by))
+            continue
         stage = Stage(task.before)
-        where = Stage.washout if stage is Stage.apheresis else stage
-        if stage in first_day and where in stage_step:
+        if stage is anchor_stage and anchor_stage is not Stage.apheresis:
+            continue  # the anchor's own check already holds on that day
+        if stage in first_day and stage in stage_step:
             by = date.fromordinal(first_day[stage] - task.days_before)
-            notes.setdefault(stage_step[where], []).append(msg("task.due", task=task.text, by=by))
+            notes.setdefault(stage_step[stage], []).append(msg("task.due", task=task.text, by=by))
+
+
+def _daratumumab(patient: Patient, events: list[Event]) -> list[Text]:
+    """Daratumumab within 6 weeks before a new leukapheresis (EBMT): a warning."""
+    collect = next((e for e in events if e.step.stage is Stage.apheresis), None)
+    if collect is None or not patient.medications:
+        return []
+    from cartplan.patient.washout import daratumumab_before_apheresis
+
+    flag = daratumumab_before_apheresis(patient, collect.start)
+    return [flag] if flag is not None else []
 
 
 def _extended_by_medication(net: Network, at: list[int], floors: Mapping[int, Bound]) -> list[Text]:

@@ -432,12 +432,18 @@ def sheet_days(
 
 
 def day_or_date(text: str, plan: Plan, what: str) -> date:
-    """A day relative to D0 (-5, 14) or a calendar date (YYYY-MM-DD)."""
+    """A day relative to D0 (-5, 14) or a calendar date (YYYY-MM-DD). A protocol that counts
+    from day 1 (day_origin 1) is asked in its own numbers: day 1 is D0, day 3 is D2."""
     import re
     from datetime import timedelta
 
     from cartplan.dates import parse_date
 
     if re.fullmatch(r"[+-]?\d{1,4}", text.strip()):
-        return plan.day0 + timedelta(days=int(text))
+        n = int(text)
+        if plan.protocol.day_origin == 1:
+            if n == 0:
+                raise InputError(f"{what} 0: {plan.protocol.id} counts from day 1 (no day 0)")
+            n = n - 1 if n > 0 else n
+        return plan.day0 + timedelta(days=n)
     return parse_date(text, what)

@@ -58,7 +58,7 @@ class DaySheet(NamedTuple):
 def _doses(e: Event, plan: Plan, day: int, lang: str | None = None) -> tuple[DoseText, ...]:
     """Drugs due on `day` (relative to D0), in mg when the patient's numbers are known."""
     lines = facts.dose_lines(e, plan, day, lang)
-    if e.step.day0 and e.step.cell_dose is not None:
+    if e.step.cell_dose is not None:
         from cartplan.views.timeline import cell_dose_line
 
         lines.append(DoseText(f"CAR-T: {cell_dose_line(e, plan, lang)}", False))
@@ -97,7 +97,7 @@ def sheets(
                 else ""
             )
             block = Block(
-                s.title,
+                facts.title(s, lang),
                 position,
                 tuple(facts.items(e, plan, rel, lang)),
                 _doses(e, plan, rel, lang),
@@ -105,14 +105,15 @@ def sheets(
                 tuple(s.references),
                 tuple(facts.notes(e, lang)) if d == e.start else (),
                 e.time,
-                s.day0 and s.cell_dose is not None and d == e.start,
+                s.cell_dose is not None and d == e.start,
             )
             if s.stage is Stage.monitoring:
                 windows.append(block)
             elif block.items or block.doses or d == e.start or block.escalation:
                 today.append(block)
             else:
-                reminders.append(f"{s.title} ({position})" if position else s.title)
+                name = facts.title(s, lang)
+                reminders.append(f"{name} ({position})" if position else name)
         out.append(DaySheet(d, rel, tuple(windows), tuple(today), tuple(reminders)))
     return out
 
@@ -233,8 +234,9 @@ def header(plan: Plan, lang: str | None = None) -> str:
     _ = words(lang)
     label = plan.patient.label if plan.patient is not None else _("(no patient label)")
     p = plan.protocol
-    return _("Patient {label} · {id} v{version} · D0 {day0}").format(
-        label=label, id=p.id, version=p.version, day0=fmt_day(plan.day0, lang)
+    d0 = f"D{facts.shown_day(0, p.day_origin)}"  # D1 when the protocol counts from day 1
+    return _("Patient {label} · {id} v{version} · {d0} {day0}").format(
+        label=label, id=p.id, version=p.version, d0=d0, day0=fmt_day(plan.day0, lang)
     )
 
 
@@ -313,7 +315,7 @@ def _text_lines(plan: Plan, pages: list[DaySheet], pr: Printout) -> list[str]:
             header(plan, lang),
             _("{date} · D{day} · nursing day {nursing_day}").format(
                 date=fmt_day(page.date, lang),
-                day=page.day,
+                day=facts.shown_day(page.day, plan.protocol.day_origin),
                 nursing_day=nursing_day(page.date, shifts, lang),
             )
             + zone,
@@ -388,7 +390,8 @@ def to_markdown(plan: Plan, pages: list[DaySheet], pr: Printout) -> str:
     zone = f" ({md_escape(pr.tz)})" if pr.tz else ""
     for page in pages:
         out += [
-            f"## {md_escape(fmt_day(page.date, lang))} · D{page.day}",
+            f"## {md_escape(fmt_day(page.date, lang))} · "
+            f"D{facts.shown_day(page.day, plan.protocol.day_origin)}",
             "",
             md_escape(header(plan, lang)) + "  ",
             _("Nursing day {nursing_day}").format(nursing_day=nursing_day(page.date, shifts, lang))

@@ -34,6 +34,7 @@ class ItemLine(NamedTuple):
 class DoseText(NamedTuple):
     text: str
     standby: bool  # held ready (confirm on site), not given
+    premedication: bool = False  # given before the step's dose (the text says so)
 
 
 class EscalationLine(NamedTuple):
@@ -49,6 +50,12 @@ def in_words(message: Text, lang: str | None = None) -> str:
     from cartplan.i18n import render
 
     return render(message, lang)
+
+
+def shown_day(day: int, origin: int = 0) -> int:
+    """The day number people read: relative to D0 (origin 0), or with the first dose as day 1
+    and no day 0 (origin 1: D0 -> 1, D2 -> 3, D-1 stays -1). The one place the rule lives."""
+    return day + 1 if origin == 1 and day >= 0 else day
 
 
 def title(step: Step, lang: str | None = None) -> str:
@@ -228,10 +235,18 @@ def dose_lines(
                         True,
                     )
                 )
+            elif d.premedication:
+                text = _("premedication {agent}: {mg} mg ({unit})")
+                lines.append(
+                    DoseText(
+                        text.format(agent=d.agent, mg=f"{d.amount_mg:g}", unit=unit), False, True
+                    )
+                )
             else:
                 lines.append(DoseText(f"{d.agent}: {d.amount_mg:g} mg ({unit})", False))
     else:
-        for r in e.step.regimen:
+        premedication = {id(r) for r in e.step.premedication}
+        for r in (*e.step.regimen, *e.step.premedication):
             if day is not None and day not in r.days:
                 continue
             extra = [
@@ -247,6 +262,9 @@ def dose_lines(
                 note = f" — {r.note}" if r.note else ""
                 text = _("{agent} on site: {dose}{note}")
                 lines.append(DoseText(text.format(agent=r.agent, dose=unit, note=note), True))
+            elif id(r) in premedication:
+                text = _("premedication {agent}: {dose}")
+                lines.append(DoseText(text.format(agent=r.agent, dose=unit), False, True))
             else:
                 lines.append(DoseText(f"{r.agent}: {unit}", False))
     return lines

@@ -52,7 +52,7 @@ from cartplan.views.checklist import (
     stamp,
     time_label,
 )
-from cartplan.views.facts import ItemLine, frequency
+from cartplan.views.facts import ItemLine, frequency, shown_day
 
 PAPER = {"a4": ("A4", 210.0, 297.0), "letter": ("letter", 215.9, 279.4)}
 MARGIN = 8.0  # mm, all four sides
@@ -417,7 +417,7 @@ def _header(plan: Plan, page: DaySheet, i: int, n: int, pr: Printout, g: Geometr
     _ = words(lang)
     shifts = plan.protocol.shifts
     zone = f" ({pr.tz})" if pr.tz else ""
-    l1 = f"D{page.day} · {fmt_day(page.date, lang)}"
+    l1 = f"D{shown_day(page.day, plan.protocol.day_origin)} · {fmt_day(page.date, lang)}"
     l2 = header(plan, lang)
     l3 = (
         _("Ward record · nursing day {nursing_day}").format(

@@ -10,15 +10,17 @@ from cartplan.schedule.plan import Event, Plan
 from cartplan.views import facts
 
 
-def day_label(day: int) -> str:
-    """Day relative to infusion as clinicians write it: D-5, D0, D14."""
-    return f"D{day}"
+def day_label(day: int, origin: int = 0) -> str:
+    """Day relative to infusion as clinicians write it: D-5, D0, D14 (with the protocol's
+    day_origin 1: D1 for the first dose, facts.shown_day)."""
+    from cartplan.views.facts import shown_day
+
+    return f"D{shown_day(day, origin)}"
 
 
-def span_label(e: Event, sep: str = "..") -> str:
-    return (
-        day_label(e.day) if e.day == e.day_end else f"{day_label(e.day)}{sep}{day_label(e.day_end)}"
-    )
+def span_label(e: Event, sep: str = "..", origin: int = 0) -> str:
+    first, last = day_label(e.day, origin), day_label(e.day_end, origin)
+    return first if e.day == e.day_end else f"{first}{sep}{last}"
 
 
 def duration_text(minutes: int, lang: str | None = None) -> str:
@@ -53,11 +55,12 @@ def regimen_lines(e: Event, plan: Plan, lang: str | None = None) -> list[str]:
         from cartplan.views.facts import dose_lines
 
         out = []
-        for r, x in zip(e.step.regimen, dose_lines(e, plan, lang=lang), strict=True):
-            days = ", ".join(day_label(day) for day in r.days)
+        given = (*e.step.regimen, *e.step.premedication)
+        for r, x in zip(given, dose_lines(e, plan, lang=lang), strict=True):
+            days = ", ".join(day_label(day, plan.protocol.day_origin) for day in r.days)
             out.append(
                 f"{x.text} ({days})"
-                if x.standby
+                if x.standby or x.premedication
                 else _("{dose} on {days}").format(dose=x.text.replace(":", ""), days=days)
             )
         return out
@@ -65,7 +68,7 @@ def regimen_lines(e: Event, plan: Plan, lang: str | None = None) -> list[str]:
     for d in dosing.doses:
         if d.step != e.step.id:
             continue
-        days = ", ".join(day_label(x) for x in d.days)
+        days = ", ".join(day_label(x, plan.protocol.day_origin) for x in d.days)
         if d.standby:
             lines.append(
                 _("{agent} on site {days}: {mg} mg ({dose} {unit})").format(
@@ -74,16 +77,15 @@ def regimen_lines(e: Event, plan: Plan, lang: str | None = None) -> list[str]:
                 + (f" — {d.note}" if d.note else "")
             )
         else:
-            lines.append(
-                _("{agent} {dose} {unit} = {mg} mg/day on {days} (total {total} mg)").format(
-                    agent=d.agent,
-                    dose=f"{d.dose:g}",
-                    unit=d.unit,
-                    mg=f"{d.amount_mg:g}",
-                    days=days,
-                    total=f"{d.total_mg:g}",
-                )
+            text = _("{agent} {dose} {unit} = {mg} mg/day on {days} (total {total} mg)").format(
+                agent=d.agent,
+                dose=f"{d.dose:g}",
+                unit=d.unit,
+                mg=f"{d.amount_mg:g}",
+                days=days,
+                total=f"{d.total_mg:g}",
             )
+            lines.append(_("premedication: {dose}").format(dose=text) if d.premedication else text)
         if d.adjustment is not None:
             lines.append(
                 _("adjusted: {reason} ({rule})").format(
@@ -112,12 +114,16 @@ def cell_dose_line(e: Event, plan: Plan, lang: str | None = None) -> str | None:
 
 
 def has_assumption(e: Event) -> bool:
-    return bool(e.step.assumption or any(d.assumption for d in e.step.regimen))
+    s = e.step
+    series = s.series is not None and s.series.assumption is not None
+    return bool(s.assumption or series or any(d.assumption for d in (*s.regimen, *s.premedication)))
 
 
-def step_label(e: Event) -> str:
+def step_label(e: Event, lang: str | None = None) -> str:
     """The step's title, marked † when its timing or content rests on an assumption."""
-    return e.step.title + (" †" if has_assumption(e) else "")
+    from cartplan.views.facts import title
+
+    return title(e.step, lang) + (" †" if has_assumption(e) else "")
 
 
 ASSUMPTION_NOTE = N_(
@@ -196,7 +202,8 @@ def header_lines(plan: Plan, include_phi: bool = False, lang: str | None = None)
     p = plan.protocol
     lines = [
         f"{p.title}",
-        _("{id} v{version} · start {start} · D0 infusion {day0}").format(
+        _("{id} v{version} · start {start} · {d0} infusion {day0}").format(
+            d0=day_label(0, p.day_origin),
             id=p.id,
             version=p.version,
             start=fmt_day(plan.start, lang),
@@ -221,6 +228,7 @@ def to_markdown(plan: Plan, include_phi: bool = False, lang: str | None = None) 
     out = [f"# {md_escape(head[0])}", "", *(md_escape(x) + "  " for x in head[1:]), ""]
     titles = (_("Date"), _("Day"), _("Step"), _("Teams"), _("Notes"))
     out += ["| " + " | ".join(titles) + " |", "|---|---|---|---|---|"]
+    origin = plan.protocol.day_origin
     for e in plan.events:
         teams = teams_text(e, plan, lang)
         start, end = fmt_day(e.start, lang), fmt_day(e.end, lang)
@@ -228,7 +236,7 @@ def to_markdown(plan: Plan, include_phi: bool = False, lang: str | None = None) 
         if e.time is not None:
             date += f", {time_text(e, lang=lang)}"
         out.append(
-            f"| {date} | {span_label(e)} | {md_escape(step_label(e))} | "
+            f"| {date} | {span_label(e, origin=origin)} | {md_escape(step_label(e, lang))} | "
             f"{teams if is_english(lang) else md_escape(teams)} | "
             f"{'<br>'.join(md_escape(n) for n in event_notes(e, plan, lang))} |"
         )
@@ -329,12 +337,13 @@ def to_table(
     _ = words(lang)
     head = [shown(x) for x in header_lines(plan, include_phi, lang)]
     rows = []
+    origin = plan.protocol.day_origin
     for e in plan.events:
         short = table_day(e.start, lang)
         date = short if e.start == e.end else f"{short}\n→ {table_day(e.end, lang)}"
         if e.time is not None:
             date += f"\n{time_text(e, short=True, lang=lang)}"
-        cells = [date, span_label(e), step_label(e), teams_text(e, plan, lang)]
+        cells = [date, span_label(e, origin=origin), step_label(e, lang), teams_text(e, plan, lang)]
         rows.append([shown(x) for x in [*cells, "\n".join(event_notes(e, plan, lang))]])
     lines_of = [[line for r in rows for line in r[i].split("\n")] for i in range(5)]
     natural = [max(4, *map(cell_len, column)) for column in lines_of]

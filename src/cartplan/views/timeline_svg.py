@@ -85,11 +85,11 @@ def _n(x: float) -> str:
     return f"{x:.2f}".rstrip("0").rstrip(".")
 
 
-def _when(ev: Event, lang: str | None = None) -> str:
+def _when(ev: Event, lang: str | None = None, origin: int = 0) -> str:
     start, end = fmt_day(ev.start, lang), fmt_day(ev.end, lang)
     dates = start if ev.start == ev.end else f"{start} – {end}"
     timed = f", {time_text(ev, lang=lang)}" if ev.time else ""
-    return f"{span_label(ev, '–')} · {dates}{timed}"
+    return f"{span_label(ev, '–', origin)} · {dates}{timed}"
 
 
 def _short(d: date, lang: str | None = None) -> str:
@@ -128,7 +128,8 @@ class _Chart:
         desc += f"; {notes}" if notes else ""
         return (
             f'<{tag} data-step="{e(ev.step.id)}" role="img" aria-labelledby="{ident}" {body}>'
-            f'<title id="{ident}">{e(ev.step.title)}: {e(_when(ev, lang))}</title>'
+            f'<title id="{ident}">{e(facts.title(ev.step, lang))}: '
+            f"{e(_when(ev, lang, self.plan.protocol.day_origin))}</title>"
             f"<desc>{e(desc)}</desc></{tag}>"
         )
 
@@ -158,9 +159,15 @@ def page(plan: Plan, today: date | None, printed: str, lang: str | None = None) 
     p = plan.protocol
     who = plan.patient.label if plan.patient is not None else _("no patient label")
     title = _("Timeline · {who} · {id} v{version}").format(who=who, id=p.id, version=p.version)
-    summary = _("{n} steps from {start}; infusion D0 on {day0}. ").format(
-        n=len(plan.events), start=fmt_day(plan.start, lang), day0=fmt_day(plan.day0, lang)
-    ) + " ".join(f"{ev.step.title}: {_when(ev, lang)}." for ev in plan.events)
+    summary = _("{n} steps from {start}; infusion {d0} on {day0}. ").format(
+        n=len(plan.events),
+        start=fmt_day(plan.start, lang),
+        d0=f"D{facts.shown_day(0, p.day_origin)}",
+        day0=fmt_day(plan.day0, lang),
+    ) + " ".join(
+        f"{facts.title(ev.step, lang)}: {_when(ev, lang, plan.protocol.day_origin)}."
+        for ev in plan.events
+    )
     out = [
         f'<svg role="img" aria-labelledby="tl-title tl-desc" viewBox="0 0 {_n(W)} {_n(height)}" '
         f'width="{_n(W)}mm" height="{_n(height)}mm" class="chart">',
@@ -200,8 +207,10 @@ def page(plan: Plan, today: date | None, printed: str, lang: str | None = None) 
     out += _legend(c, plan, legend_y)
     out.append("</svg>")
     head = [
-        _("Start {start} · D0 infusion {day0}").format(
-            start=fmt_day(plan.start, lang), day0=fmt_day(plan.day0, lang)
+        _("Start {start} · {d0} infusion {day0}").format(
+            start=fmt_day(plan.start, lang),
+            d0=f"D{facts.shown_day(0, plan.protocol.day_origin)}",
+            day0=fmt_day(plan.day0, lang),
         ),
         _("chart {first} – {last}").format(
             first=fmt_day(c.first, lang), last=fmt_day(c.last, lang)
@@ -251,7 +260,8 @@ def _days(c: _Chart, top: float, chart_h: float) -> list[str]:
             weight = ' font-weight="bold"' if rel == 0 else ""
             out.append(
                 f'<text x="{_n(cx)}" y="{_n(top - 2.2)}" class="axis dday" '
-                f'text-anchor="middle"{weight}>D{rel}</text>'
+                f'text-anchor="middle"{weight}>'
+                f"D{facts.shown_day(rel, c.plan.protocol.day_origin)}</text>"
             )
     if c.first.day < 24:  # the first month is named unless the next one starts within a week
         out.append(
@@ -271,10 +281,10 @@ def _days(c: _Chart, top: float, chart_h: float) -> list[str]:
 def _row(c: _Chart, ev: Event, y: float) -> list[str]:
     colour = COLOUR[ev.step.stage]
     label_y = y + ROW / 2 + 0.9
-    title = step_label(ev)
+    label = step_label(ev, c.lang)
     out = [
         f'<text x="{_n(LANE)}" y="{_n(label_y)}" class="step">'
-        f"{e(_fit(title, LABELS - LANE - 1))}</text>"
+        f"{e(_fit(label, LABELS - LANE - 1))}</text>"
     ]
     mid = y + ROW / 2
     start_x = c.x(ev.start)
@@ -306,10 +316,10 @@ def _row(c: _Chart, ev: Event, y: float) -> list[str]:
     lang = c.lang
     _ = words(lang)
     text = (
-        _when(ev, lang)
+        _when(ev, lang, c.plan.protocol.day_origin)
         if not clipped
         else _("{days} · until {date} →").format(
-            days=span_label(ev, "–"), date=fmt_day(ev.end, lang)
+            days=span_label(ev, "–", c.plan.protocol.day_origin), date=fmt_day(ev.end, lang)
         )
     )
     width = _text_w(text)
@@ -392,10 +402,11 @@ def _strip(c: _Chart, later: list[Event], y: float, cols: int) -> list[str]:
             out.append(c.shape(ev, body, "rect"))
         out.append(
             f'<text x="{_n(x + 2.8)}" y="{_n(yy - 0.5)}" class="step">'
-            f"{e(_fit(step_label(ev), width - 6))}</text>"
+            f"{e(_fit(step_label(ev, c.lang), width - 6))}</text>"
         )
         out.append(
-            f'<text x="{_n(x + 2.8)}" y="{_n(yy + 2.4)}" class="bar">{e(_when(ev, c.lang))}</text>'
+            f'<text x="{_n(x + 2.8)}" y="{_n(yy + 2.4)}" class="bar">'
+            f"{e(_when(ev, c.lang, c.plan.protocol.day_origin))}</text>"
         )
     return out
 
@@ -462,7 +473,8 @@ def _table(plan: Plan, lang: str | None = None) -> str:
     _ = words(lang)
     english = is_english(lang)
     rows = "".join(
-        f"<tr><td>{e(_when(ev, lang))}</td><td>{e(step_label(ev))}</td>"
+        f"<tr><td>{e(_when(ev, lang, plan.protocol.day_origin))}</td>"
+        f"<td>{e(step_label(ev, lang))}</td>"
         f"<td>{e(ev.step.stage.value if english else stage_name(ev.step.stage, lang))}</td>"
         f"<td>{e(teams_text(ev, plan, lang))}</td></tr>"
         for ev in plan.events
