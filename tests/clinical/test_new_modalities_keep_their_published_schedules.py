@@ -191,3 +191,15 @@ def test_every_new_protocol_names_its_modality(pid: str) -> None:
         "lupus-flucy-retreat": "autologous-car-t",
     }
     assert catalogue.load(pid).modality.value == expected[pid]
+
+
+def test_teclistamab_timeline_shows_mg_on_days_1_3_5(run: Run, monkeypatch: Any) -> None:
+    monkeypatch.setenv("COLUMNS", "200")
+    r = run(
+        "schedule", "-p", "teclistamab-ad", "--start", "2025-05-01", "--today", TODAY,
+        "--label", "P-1", "--weight-kg", "70", "--height-cm", "170",
+    )  # fmt: skip
+    assert r.code == 0, r.err
+    for text in ("= 4.2 mg/day on D1", "= 21 mg/day on D3", "= 105 mg/day on D5"):
+        assert text in r.out, text
+    assert "D0" not in r.out  # day 1 is the first dose: no day 0 is shown
