@@ -37,7 +37,11 @@ def check_plan(plan: Plan, cal: WorkCalendar) -> None:
     # people must be there: apheresis, release and infusion on working days
     for sid in ("apheresis", "release", "infusion"):
         if sid in ev:
-            assert cal.closed(ev[sid].start) is None, (sid, ev[sid].start, cal.closed(ev[sid].start))
+            assert cal.closed(ev[sid].start) is None, (
+                sid,
+                ev[sid].start,
+                cal.closed(ev[sid].start),
+            )
     d0 = next(e for e in plan.events if e.step.day0)
     assert d0.start == day0 and cal.closed(d0.start) is None
 

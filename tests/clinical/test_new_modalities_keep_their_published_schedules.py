@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -56,7 +57,7 @@ def test_mrna_car_t_has_six_infusions_seven_days_apart_and_no_lymphodepletion(ru
     infusions = by_stage(p, "infusion")
     assert len(infusions) == 6
     days = [date.fromisoformat(e["start"]) for e in infusions]
-    assert [(b - a).days for a, b in zip(days, days[1:], strict=False)] == [7] * 5
+    assert [(b - a).days for a, b in pairwise(days)] == [7] * 5
     assert [e["day"] for e in infusions] == [0, 7, 14, 21, 28, 35]
     assert "lymphodepletion" not in stages(p) and "washout" not in stages(p)
     assert {"apheresis", "manufacturing", "release"} <= stages(p)  # autologous product

@@ -33,6 +33,8 @@ def stages_read_chinese(pid: str, text: str) -> None:
     for stage, words in STAGE_WORDS.items():
         if stage in have:
             assert any(w in text for w in words), (stage, text)
+
+
 PATIENT = str(FIXTURES / "patients" / "standard.yaml")
 NOW = "2025-04-01T09:00:00Z"
 

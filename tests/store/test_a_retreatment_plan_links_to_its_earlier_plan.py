@@ -17,6 +17,11 @@ from tests.store.conftest import Store, new_plan, ok
 RETREAT = ("-p", "lupus-flucy-retreat", "--start", "2026-03-02", "--today", "2026-03-01")
 
 
+def links(store: Store) -> dict[str, str | None]:
+    """plan id -> the earlier plan it follows, as stored."""
+    return dict(store.sql("SELECT plan_id, previous_plan FROM plans"))
+
+
 def retreat(run: Run, *extra: str) -> str:
     out = ok(run("plan", "new", *RETREAT, "--label", "P-017-R", "--by", "alice", *extra)).out
     return out.strip()
@@ -25,8 +30,7 @@ def retreat(run: Run, *extra: str) -> str:
 def test_the_link_is_stored_noted_on_the_thaw_step_and_shown(run: Run, store: Store) -> None:
     first = new_plan(run)
     second = retreat(run, "--after", first)
-    assert store.sql(f"SELECT previous_plan FROM plans WHERE plan_id = '{second}'") == [(first,)]
-    assert store.sql(f"SELECT previous_plan FROM plans WHERE plan_id = '{first}'") == [(None,)]
+    assert links(store) == {first: None, second: first}
 
     shown = json.loads(ok(run("plan", "show", second, "--format", "json")).out)
     assert shown["previous_plan"] == first
@@ -41,7 +45,7 @@ def test_the_link_is_stored_noted_on_the_thaw_step_and_shown(run: Run, store: St
 def test_the_earlier_plan_may_be_named_by_its_label(run: Run, store: Store) -> None:
     first = new_plan(run)
     second = retreat(run, "--after", "P-017")
-    assert store.sql(f"SELECT previous_plan FROM plans WHERE plan_id = '{second}'") == [(first,)]
+    assert links(store)[second] == first
 
 
 def refused(run: Run, *args: str) -> str:

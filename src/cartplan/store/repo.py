@@ -12,8 +12,8 @@ from cartplan.store import chain
 from cartplan.store.db import Db, Duplicate
 
 _PLAN_COLUMNS = (
-    "plan_id, label, protocol_id, protocol_version, status, revision, day0, created_at, updated_at, "
-    "previous_plan"
+    "plan_id, label, protocol_id, protocol_version, status, revision, day0, created_at, "
+    "updated_at, previous_plan"
 )
 _AUDIT_COLUMNS = (
     "plan_id, entry, revision, at, by, action, reason, detail, revision_digest, prev_hash, hash"
