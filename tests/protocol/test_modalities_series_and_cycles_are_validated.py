@@ -207,3 +207,16 @@ def test_the_schema_documents_the_new_fields() -> None:
     text = schema.read_text()
     for word in ("product_source", "day_origin", "cycle_gap_days", "each_dose", "premedication"):
         assert f'"{word}"' in text
+
+
+def test_show_describes_the_new_settings(run: Run) -> None:
+    out = run("protocols", "show", str(ISSUE12 / "engager-stepup.yaml")).out
+    assert "modality: t-cell-engager; product: none" in out
+    assert "washout: stop-before, 14 days before step1; glucocorticoids below 5 mg/day" in out
+    assert "day numbers shown from day 1" in out
+    assert "premedication dexamethasone 16 mg on dose day +0" in out
+    out = run("protocols", "show", str(ISSUE12 / "mrna-weekly.yaml")).out
+    assert "doses = 6 count" in out
+    assert "doses (= 6) doses, every 7 days" in out
+    plain = run("protocols", "show", "lupus-flucy").out
+    assert "modality:" not in plain and "washout:" not in plain

@@ -192,7 +192,7 @@ def plan_definition(protocol: Protocol) -> JSON:
             when += f"; only from age {s.min_age}"
         action: JSON = {
             "id": action_id(s.id),
-            "title": s.title,
+            "title": event_facts.title(s),
             "description": s.description or None,
             "textEquivalent": when,
             "code": [_step_code(s)],
@@ -276,10 +276,10 @@ def _period(e: Event, opts: Options) -> JSON:
     return {"start": first.isoformat(), "end": last.isoformat()}
 
 
-def _dose_text(e: Event, dose: Dose, line: DoseLine | None) -> str:
+def _dose_text(e: Event, dose: Dose, line: DoseLine | None, origin: int = 0) -> str:
     from cartplan.views.timeline import day_label
 
-    days = ", ".join(day_label(d) for d in dose.days)
+    days = ", ".join(day_label(d, origin) for d in dose.days)
     if line is None:
         return f"{dose.agent} {dose.dose:g} {dose.unit} on {days}"
     text = (
@@ -345,7 +345,9 @@ def _activities(plan: Plan, opts: Options) -> list[_Activity]:
             }
             if line is not None:
                 detail["dailyAmount"] = _mg(line.amount_mg)
-            detail["description"] = "\n".join([*event_facts.notes(e), _dose_text(e, dose, line)])
+            detail["description"] = "\n".join(
+                [*event_facts.notes(e), _dose_text(e, dose, line, plan.protocol.day_origin)]
+            )
             out.append(_Activity(e.step.id, dose.agent, len(dose.days), detail))
     return out
 

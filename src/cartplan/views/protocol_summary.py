@@ -40,6 +40,50 @@ def timing(s: Step, defaults: dict[str, int]) -> str:
     return text
 
 
+def _modality(p: Protocol, defaults: dict[str, int]) -> list[str]:
+    """Issue-12 settings, only where a protocol sets them (older protocols read as before)."""
+    out = []
+    if "modality" in p.model_fields_set or p.product_source != "autologous":
+        out.append(f"modality: {p.modality.value}; product: {p.product_source}")
+    if p.retreatment:
+        out.append("re-treatment with a stored cryopreserved lot (no apheresis, no manufacturing)")
+    w = p.washout
+    if w is not None:
+        anchor = w.anchor or "the apheresis"
+        text = f"washout: {w.policy.value}"
+        if w.stop_days is not None:
+            text += f", {w.stop_days} days"
+        if w.policy.value != "none":
+            text += f" before {anchor}"
+        if w.glucocorticoid_max_mg is not None:
+            text += f"; glucocorticoids below {w.glucocorticoid_max_mg:g} mg/day prednisone-eq."
+        out.append(text + (f" [{', '.join(w.references)}]" if w.references else ""))
+    if p.day_origin == 1:
+        out.append("day numbers shown from day 1 (the first dose is day 1; there is no day 0)")
+    if p.cycles != 1:
+        gap = _v(p.cycle_gap_days, defaults)
+        start = p.cycle_from or p.day0_step.id
+        out.append(f"cycles: {_v(p.cycles, defaults)}, D0 to D0 {gap} days, from {start}")
+    return out
+
+
+def _doses_of(s: Step, defaults: dict[str, int]) -> list[str]:
+    if s.each_dose is not None:
+        return [f"      repeated after each dose of {s.each_dose}"]
+    sr = s.series
+    if sr is None:
+        return []
+    if sr.days is not None:
+        doses = f"doses on days {', '.join(str(d) for d in sr.days)} after the first"
+    else:
+        assert sr.repeat is not None  # noqa: S101 - validated: days or repeat
+        count, every = _v(sr.repeat.count, defaults), _v(sr.repeat.every_days, defaults)
+        doses = f"{count} doses, every {every} days"
+    if sr.early != 0 or sr.late != 0:
+        doses += f" (window -{_v(sr.early, defaults)}/+{_v(sr.late, defaults)})"
+    return [f"      {doses}; ids {s.id}, {s.id}-2, …"]
+
+
 def describe(p: Protocol) -> str:
     defaults = {x.name: x.default for x in p.parameters}
     out = [
@@ -47,6 +91,7 @@ def describe(p: Protocol) -> str:
         p.description,
         f"diseases: {', '.join(p.diseases)}",
         *([f"WARNING: {p.warning}"] if p.warning else []),
+        *_modality(p, defaults),
         "",
     ]
     out.append("parameters (set with --set NAME=VALUE):")
@@ -64,11 +109,19 @@ def describe(p: Protocol) -> str:
             f"  {s.id} [{s.stage.value}] {s.title}{mark} — {timing(s, defaults)}; "
             f"teams: {', '.join(s.teams)}"
         )
+        out += _doses_of(s, defaults)
         for d in s.regimen:
             days = ", ".join(f"D{x}" for x in d.days)
             out.append(
                 f"      {d.agent} {d.dose:g} {d.unit} on {days}"
                 + (" (on site, standby)" if d.standby else "")
+                + f" [{', '.join(d.references)}]"
+                + (f" † {d.assumption}" if d.assumption else "")
+            )
+        for d in s.premedication:
+            days = ", ".join(f"{x:+d}" for x in d.days)
+            out.append(
+                f"      premedication {d.agent} {d.dose:g} {d.unit} on dose day {days}"
                 + f" [{', '.join(d.references)}]"
                 + (f" † {d.assumption}" if d.assumption else "")
             )
