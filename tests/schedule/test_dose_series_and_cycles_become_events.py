@@ -103,3 +103,14 @@ def test_series_doses_keep_their_spacing_and_order(start: date) -> None:
         assert got == [first + timedelta(days=d) for d in days]  # calendar rule: to the day
         assert got == sorted(got)
         assert [ev[i].day for i in ids] == days
+
+
+def test_an_expanded_protocol_plans_the_same_again() -> None:
+    """A plan's protocol (already expanded) planned again, as re-planning does, gives the same
+    events: expanding is idempotent."""
+    for name in ("carnk-series", "mrna-weekly", "resecel-ld-anchor", "engager-stepup"):
+        first = planner.schedule(protocol(name), start=date(2026, 1, 5))
+        again = planner.schedule(first.protocol, start=date(2026, 1, 5))
+        assert [(e.step.id, e.start, e.end) for e in again.events] == [
+            (e.step.id, e.start, e.end) for e in first.events
+        ]

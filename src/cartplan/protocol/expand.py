@@ -36,6 +36,7 @@ from cartplan.protocol.format import (
     OnFailure,
     Placement,
     Protocol,
+    Series,
     Stage,
     Step,
     Value,
@@ -57,6 +58,9 @@ class ExpandedStep(Step):
         default=None, description="(k, n): repeated after dose k of n (each_dose)."
     )
     cycle: tuple[int, int] | None = Field(default=None, description="(k, m): cycle k of m.")
+    from_series: Series | None = Field(
+        default=None, description="The series this dose belongs to (its `series` is cleared)."
+    )
 
 
 def _made(step: Step, **update: Any) -> ExpandedStep:
@@ -70,6 +74,9 @@ def _made(step: Step, **update: Any) -> ExpandedStep:
 
 
 def needs_expansion(p: Protocol) -> bool:
+    """Whether `expand` changes `p` (never for an expanded protocol: expanding is idempotent)."""
+    if any(isinstance(s, ExpandedStep) for s in p.steps):
+        return False
     return p.cycles != 1 or any(
         s.series is not None or s.each_dose or (s.premedication and not s.day0) for s in p.steps
     )
@@ -196,6 +203,8 @@ def _series(p: Protocol, values: Mapping[str, int]) -> Protocol:
             first = _made(
                 s,
                 dose=(1, n),
+                series=None,
+                from_series=series,
                 regimen=_shift(s.regimen, base),
                 premedication=_shift(s.premedication, base),
             )
@@ -209,6 +218,7 @@ def _series(p: Protocol, values: Mapping[str, int]) -> Protocol:
                         dose=(k, n),
                         day0=False,
                         series=None,
+                        from_series=series,
                         on_failure=None,
                         placement=Placement(
                             after=s.id,
@@ -251,9 +261,7 @@ def _series(p: Protocol, values: Mapping[str, int]) -> Protocol:
         else:
             # premedication days count from the step's first day: from D0 after expansion
             by = _base_day(p, values, s) if s.premedication else 0
-            out.append(
-                s.model_copy(update={"premedication": _shift(s.premedication, by)}) if by else s
-            )
+            out.append(_made(s, premedication=_shift(s.premedication, by)) if by else s)
     return _rename(p, out, alias)
 
 
@@ -349,4 +357,12 @@ def _cycles(p: Protocol, values: Mapping[str, int]) -> Protocol:
                         }
                     )
                 )
-    return p.model_copy(update={"steps": out, "constraints": constraints})
+    return p.model_copy(
+        update={
+            "steps": out,
+            "constraints": constraints,
+            "cycles": 1,
+            "cycle_gap_days": None,
+            "cycle_from": None,
+        }
+    )

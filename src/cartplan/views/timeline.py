@@ -115,7 +115,10 @@ def cell_dose_line(e: Event, plan: Plan, lang: str | None = None) -> str | None:
 
 def has_assumption(e: Event) -> bool:
     s = e.step
-    series = s.series is not None and s.series.assumption is not None
+    from cartplan.protocol.expand import ExpandedStep
+
+    of = s.from_series if isinstance(s, ExpandedStep) else s.series
+    series = of is not None and of.assumption is not None
     return bool(s.assumption or series or any(d.assumption for d in (*s.regimen, *s.premedication)))
 
 
