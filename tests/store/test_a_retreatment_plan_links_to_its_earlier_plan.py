@@ -39,7 +39,7 @@ def test_the_link_is_stored_noted_on_the_thaw_step_and_shown(run: Run, store: St
     assert "previous_plan" not in json.loads(ok(run("plan", "show", first, "--format", "json")).out)
 
     table = ok(run("plan", "show", second)).out
-    assert f"after plan {first}" in table.splitlines()[0]
+    assert f"after plan {first} (P-017)" in table.splitlines()[0]
 
 
 def test_the_earlier_plan_may_be_named_by_its_label(run: Run, store: Store) -> None:
@@ -96,3 +96,17 @@ def test_a_store_at_schema_0001_gains_the_column_and_keeps_its_plans(
     store_db.connect(resolve(store.url)).close()
     assert store.sql("SELECT version_num FROM alembic_version") == [("0002",)]
     assert store.sql("SELECT plan_id, previous_plan FROM plans") == [("p-old", None)]
+
+
+def test_a_recorded_fact_keeps_the_thaw_note_once(run: Run, store: Store) -> None:
+    first = new_plan(run)
+    second = retreat(run, "--after", first)
+    recorded = run(
+        "plan", "record", second, "lot-release", "--status", "done", "--date", "2026-03-02",
+        "--reason", "lot released", "--by", "bob", "--today", "2026-03-03",
+    )  # fmt: skip
+    ok(recorded)
+    shown = json.loads(ok(run("plan", "show", second, "--format", "json")).out)
+    assert shown["revision"] == 2
+    thaw = next(e for e in shown["events"] if e["id"] == "thaw")
+    assert len([n for n in thaw["notes"] if first in n]) == 1, thaw["notes"]

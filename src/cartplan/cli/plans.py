@@ -167,7 +167,8 @@ def _header(loaded: Loaded) -> str:
     head = f"plan {r.plan_id} · {r.label} · revision {loaded.revision}"
     if loaded.revision != r.revision:
         head += f" of {r.revision}"
-    after = f" · after plan {r.previous_plan}" if r.previous_plan is not None else ""
+    before = loaded.previous
+    after = f" · after plan {before.plan_id} ({before.label})" if before is not None else ""
     return head + f" · {loaded.stored.status}{after}\n"
 
 

@@ -76,6 +76,7 @@ class Loaded(NamedTuple):
     plan: Plan
     states: dict[str, State]
     patient: Patient | None
+    previous: PlanRow | None = None  # the earlier plan a re-treatment follows
 
 
 def load(db: Db, ref: str, revision: int | None = None) -> Loaded:
@@ -92,11 +93,12 @@ def load(db: Db, ref: str, revision: int | None = None) -> Loaded:
         digest, content, _ = repo.revision(db, row.plan_id, n)
         _, _, snapshot = repo.snapshot(db, digest)
         request = Request.model_validate_json(repo.request(db, row.plan_id))
+        previous = None if row.previous_plan is None else repo.find(db, row.previous_plan)
     stored = StoredRevision.model_validate_json(content)
     protocol = _with_choices(_protocol(snapshot), request)
     patient = _patient(request)
     plan, states = plan_of(protocol, stored, patient)
-    return Loaded(row, n, request, protocol, digest, stored, plan, states, patient)
+    return Loaded(row, n, request, protocol, digest, stored, plan, states, patient, previous)
 
 
 def _protocol(snapshot: str) -> Protocol:
@@ -405,7 +407,10 @@ def _revision(
     from cartplan.store import repo
     from cartplan.store.records import AuditDetail
 
-    stored = stored_of(outcome.plan, outcome.states, status)
+    plan = outcome.plan
+    if loaded.previous is not None:  # a re-planned re-treatment still names the lot it thaws
+        plan = _with_lot_note(plan, loaded.previous)
+    stored = stored_of(plan, outcome.states, status)
     p = protocol or loaded.protocol
     detail = AuditDetail(
         fact=fact,
@@ -573,8 +578,10 @@ def _previous(db: Db, protocol: Protocol, after: str | None) -> PlanRow | None:
 
 
 def _with_lot_note(plan: Plan, previous: PlanRow) -> Plan:
-    """The thaw step (else the infusion) notes which plan's stored lot it thaws."""
+    """The thaw step (else the infusion) notes which plan's stored lot it thaws (once: a
+    re-planned revision keeps the note of the events it carries over)."""
     from cartplan.messages import msg
+    from cartplan.views.facts import in_words
 
     ids = [e.step.id for e in plan.events]
     target = "thaw" if "thaw" in ids else plan.protocol.day0_step.id
@@ -585,8 +592,12 @@ def _with_lot_note(plan: Plan, previous: PlanRow) -> Plan:
         protocol=previous.protocol_id,
         day0=previous.day0,
     )
+    said = in_words(note)
     events = tuple(
-        e._replace(notes=(*e.notes, note)) if e.step.id == target else e for e in plan.events
+        e._replace(notes=(*e.notes, note))
+        if e.step.id == target and said not in {in_words(n) for n in e.notes}
+        else e
+        for e in plan.events
     )
     return plan._replace(events=events)
 
