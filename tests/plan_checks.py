@@ -28,7 +28,59 @@ def check_plan(plan: Plan, cal: WorkCalendar) -> None:
         assert e.start <= e.end
         assert e.day == (e.start - day0).days and e.day_end == (e.end - day0).days
 
-    # washout: starts the plan, lasts until apheresis, within its allowed range
+    params = {x.name for x in p.parameters}
+    # washout: starts the plan, lasts until apheresis, within its allowed range (protocols of other
+    # modalities have no washout before an apheresis, or no apheresis at all: issue 12)
+    if {"washout", "apheresis"} <= set(ev) and "washout_days" in params:
+        _check_washout(plan, cal, ev)
+
+    # people must be there: apheresis, release and infusion on working days
+    for sid in ("apheresis", "release", "infusion"):
+        if sid in ev:
+            assert cal.closed(ev[sid].start) is None, (
+                sid,
+                ev[sid].start,
+                cal.closed(ev[sid].start),
+            )
+    d0 = next(e for e in plan.events if e.step.day0)
+    assert d0.start == day0 and cal.closed(d0.start) is None
+
+    # manufacturing after apheresis, release after manufacturing
+    if {"apheresis", "manufacturing", "release"} <= set(ev):
+        aph, man, rel = ev["apheresis"], ev["manufacturing"], ev["release"]
+        assert man.start > aph.end
+        assert (man.end - man.start).days + 1 == v["manufacturing_days"]
+        assert rel.start >= man.end
+
+    # lymphodepletion: exactly the protocol days before D0, and only once the product is on site
+    if "lymphodepletion" in ev:
+        ld = ev["lymphodepletion"]
+        days = sorted({d for dose in ld.step.regimen for d in dose.days})
+        assert ld.day == days[0] and ld.day_end == days[-1] < 0
+        for dose in ld.step.regimen:
+            for d in dose.days:
+                assert ld.start <= day0 + timedelta(days=d) <= ld.end
+        if any(c.id == "ld-after-release" for c in p.constraints) and "release" in ev:
+            assert ld.start >= ev["release"].end + timedelta(days=v["product_on_site_days"])
+
+    # monitoring spans exactly as the parameters define them
+    spans = {
+        "iec-hs-watch": ("iec_hs_from_day", "iec_hs_until_day"),
+        "crs-watch": (None, "crs_watch_until_day"),
+        "icans-watch": (None, "icans_watch_until_day"),
+    }
+    for sid, (first, last) in spans.items():
+        if sid in ev and last in params:
+            assert (ev[sid].day, ev[sid].day_end) == (v[first] if first else 0, v[last]), sid
+    for e in plan.events:
+        if e.step.stage is Stage.monitoring:
+            assert e.step.watch
+
+    _check_windows_and_constraints(plan, cal, ev)
+
+
+def _check_washout(plan: Plan, cal: WorkCalendar, ev: dict[str, Event]) -> None:
+    p, v = plan.protocol, plan.parameters
     wash, aph = ev["washout"], ev["apheresis"]
     length = (aph.start - wash.start).days
     washout = p.parameter("washout_days")
@@ -45,37 +97,9 @@ def check_plan(plan: Plan, cal: WorkCalendar) -> None:
         note = aph.notes[0]
         assert isinstance(note, Message) and note.code == "step.moved_earlier", note
 
-    # people must be there: apheresis, release and infusion on working days
-    for sid in ("apheresis", "release", "infusion"):
-        assert cal.closed(ev[sid].start) is None, (sid, ev[sid].start, cal.closed(ev[sid].start))
-    assert ev["infusion"].start == day0 and ev["infusion"].step.day0
 
-    # manufacturing after apheresis, release after manufacturing
-    man, rel = ev["manufacturing"], ev["release"]
-    assert man.start > aph.end
-    assert (man.end - man.start).days + 1 == v["manufacturing_days"]
-    assert rel.start >= man.end
-
-    # lymphodepletion: exactly the protocol days before D0, and only once the product is on site
-    ld = ev["lymphodepletion"]
-    days = sorted({d for dose in ld.step.regimen for d in dose.days})
-    assert ld.day == days[0] and ld.day_end == days[-1] < 0
-    for dose in ld.step.regimen:
-        for d in dose.days:
-            assert ld.start <= day0 + timedelta(days=d) <= ld.end
-    if any(c.id == "ld-after-release" for c in p.constraints):  # not for fresh products (JDM)
-        assert ld.start >= rel.end + timedelta(days=v["product_on_site_days"])
-
-    # monitoring spans exactly as the parameters define them
-    assert (ev["iec-hs-watch"].day, ev["iec-hs-watch"].day_end) == (
-        v["iec_hs_from_day"],
-        v["iec_hs_until_day"],
-    )
-    assert (ev["crs-watch"].day, ev["crs-watch"].day_end) == (0, v["crs_watch_until_day"])
-    assert (ev["icans-watch"].day, ev["icans-watch"].day_end) == (0, v["icans_watch_until_day"])
-    for e in plan.events:
-        if e.step.stage is Stage.monitoring:
-            assert e.step.watch
+def _check_windows_and_constraints(plan: Plan, cal: WorkCalendar, ev: dict[str, Event]) -> None:
+    p, v, day0 = plan.protocol, plan.parameters, plan.day0
 
     # every step within its own window, and working days where its rule asks
     for e in plan.events:

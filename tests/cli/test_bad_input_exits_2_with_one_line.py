@@ -53,7 +53,10 @@ def test_bad_input_gives_one_line_and_exit_2(run: Run, case: str) -> None:
 def test_unknown_protocol_lists_the_known_ones(run: Run) -> None:
     result = run("schedule", "--protocol", "lupus", "--start", "2025-05-01")
     assert result.code == 2
-    assert "unknown protocol (known: jdm-flucy, lupus-bcma-cd19" in result.err
+    assert (
+        "unknown protocol (known: allo-cd19, carnk-cd19-sle, jdm-flucy, lupus-bcma-cd19"
+        in result.err
+    )
 
 
 def test_the_installed_entry_point_behaves_the_same() -> None:

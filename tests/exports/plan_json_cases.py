@@ -38,7 +38,25 @@ VARIANTS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _step_for(protocol: str, step: str) -> str:
+    """The step a variant times: the named one, or, in a protocol without it (no apheresis, no
+    lymphodepletion: issue 12's modalities), the protocol's first step / its D0 step."""
+    from cartplan.sources import catalogue
+
+    p = catalogue.load(protocol)
+    ids = [s.id for s in p.steps]
+    if step in ids:
+        return step
+    return ids[0] if step == "apheresis" else p.day0_step.id
+
+
 def schedule_args(protocol: str, variant: str) -> tuple[str, ...]:
+    args = []
+    for a in VARIANTS[variant]:
+        step, dot, rest = a.partition(".")
+        if dot and step in ("apheresis", "lymphodepletion"):
+            a = f"{_step_for(protocol, step)}.{rest}"
+        args.append(a)
     return (
         "schedule",
         "--protocol",
@@ -47,5 +65,5 @@ def schedule_args(protocol: str, variant: str) -> tuple[str, ...]:
         TODAY,
         "--format",
         "json",
-        *VARIANTS[variant],
+        *args,
     )

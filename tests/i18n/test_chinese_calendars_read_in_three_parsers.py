@@ -17,11 +17,18 @@ PROTOCOLS = [s.id for s in catalogue.available() if s.shipped]
 NOW = "2025-04-01T08:00:00+00:00"
 
 
+def timed_step(pid: str) -> str:
+    """Lymphodepletion is timed at 08:00; a protocol without one times its D0 step (issue 12)."""
+    p = catalogue.load(pid)
+    ids = {s.id for s in p.steps}
+    return "lymphodepletion" if "lymphodepletion" in ids else p.day0_step.id
+
+
 def export(run: Run, path: Path, pid: str, *extra: str) -> bytes:
     r = run(
         "schedule", "-p", pid, "--start", "2025-05-01", "--today", TODAY,
         "--patient", str(FIXTURES / "patients" / "standard.yaml"), "--tz", "Asia/Shanghai",
-        "--set", "lymphodepletion.time=08:00", "--ics", str(path), "--now", NOW, *extra,
+        "--set", f"{timed_step(pid)}.time=08:00", "--ics", str(path), "--now", NOW, *extra,
     )  # fmt: skip
     assert r.code == 0, r.err
     return path.read_bytes()
@@ -39,7 +46,9 @@ def test_three_parsers_read_the_chinese_calendar(run: Run, tmp_path: Path, pid: 
     assert icaljs_instants(result) == dates
     summaries = " ".join(str(i["summary"]) for i in result["items"])
     descriptions = " ".join(str(i["description"]) for i in result["items"])
-    assert "淋巴细胞清除" in summaries and "输注" in summaries
+    stages = {s.stage.value for s in catalogue.load(pid).steps}
+    assert "淋巴细胞清除" in summaries or "lymphodepletion" not in stages
+    assert "输注" in summaries or "注射" in summaries
     assert "团队：" in descriptions and "方案：" in descriptions
     assert "‹EN›" not in summaries + descriptions
 

@@ -39,7 +39,7 @@ def test_every_shipped_protocol_is_fully_translated(run: Run) -> None:
         p = catalogue.load(source.id)
         strings = read(source.path.parent / "i18n" / "zh-CN" / f"{p.id}.po")
         assert strings is not None and missing(p, strings) == []
-        assert len(texts(p)) > 100  # titles, items, escalations, … all counted
+        assert len(texts(p)) > 50  # titles, items, escalations, … all counted
 
 
 def test_an_untranslated_text_is_reported_and_shown_behind_the_mark(

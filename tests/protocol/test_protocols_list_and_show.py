@@ -20,6 +20,12 @@ def test_list_names_every_shipped_protocol(run: Run) -> None:
             "myositis-flucy",
             "ssc-3rdgen",
             "ssc-flucy",
+            "allo-cd19",
+            "carnk-cd19-sle",
+            "lupus-flucy-retreat",
+            "mrna-bcma-mg",
+            "resecel-ssc",
+            "teclistamab-ad",
         ]
     )
 

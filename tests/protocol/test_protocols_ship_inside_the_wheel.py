@@ -28,7 +28,7 @@ def test_wheel_contains_every_protocol_and_the_schema(tmp_path: Path) -> None:
     (wheel,) = out.glob("cartplan-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     shipped = {f"cartplan/protocols/{p.name}" for p in (ROOT / "protocols").glob("*.yaml")}
-    assert len(shipped) == 7
+    assert len(shipped) == 13
     assert (
         shipped | {"cartplan/protocols/protocol.schema.json", "cartplan/data/washout.yaml"} <= names
     )

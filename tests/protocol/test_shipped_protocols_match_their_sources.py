@@ -76,7 +76,17 @@ def test_jdm_totals_match_the_paper() -> None:
     assert r["fludarabine"][0] * len(r["fludarabine"][1]) == 90
 
 
-@pytest.mark.parametrize("pid", IDS)
+NEW = [  # issue 12: other modalities (their schedules: tests/clinical/test_new_modalities_*)
+    "allo-cd19",
+    "carnk-cd19-sle",
+    "mrna-bcma-mg",
+    "teclistamab-ad",
+    "resecel-ssc",
+    "lupus-flucy-retreat",
+]
+
+
+@pytest.mark.parametrize("pid", IDS + NEW)
 def test_every_unconfirmed_number_is_flagged(pid: str) -> None:
     """Doses, parameters and steps resting only on SEED/R sources (or none) carry an assumption."""
     p = catalogue.load(pid)

@@ -48,7 +48,7 @@ def calendar(country: str | None, subdiv: str | None) -> SiteCalendar:
     return SiteCalendar(country, subdiv)
 
 
-def test_there_are_seven_shipped_protocols() -> None:
+def test_there_are_thirteen_shipped_protocols() -> None:
     assert sorted(PROTOCOLS) == sorted(
         [
             "lupus-flucy",
@@ -58,6 +58,13 @@ def test_there_are_seven_shipped_protocols() -> None:
             "ssc-3rdgen",
             "jdm-flucy",
             "lupus-bcma-cd19",
+            # issue 12: modalities beyond autologous CD19 CAR-T after Flu/Cy
+            "allo-cd19",
+            "carnk-cd19-sle",
+            "mrna-bcma-mg",
+            "teclistamab-ad",
+            "resecel-ssc",
+            "lupus-flucy-retreat",
         ]
     )
 

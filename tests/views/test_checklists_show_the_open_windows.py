@@ -10,7 +10,13 @@ from cartplan.sources import catalogue
 
 from tests.conftest import TODAY, Run
 
-PROTOCOLS = [s.id for s in catalogue.available() if s.shipped]
+# CAR-T protocols with the usual windows from D0 (CRS, ICANS to D14; IEC-HS D4..D32); the
+# T-cell engager watches after each dose and the mRNA product has no such windows (issue 12)
+PROTOCOLS = [
+    s.id
+    for s in catalogue.available()
+    if s.shipped and "iec-hs-watch" in {x.id for x in catalogue.load(s.id).steps}
+]
 
 
 def sheet(run: Run, pid: str, *args: str) -> str:

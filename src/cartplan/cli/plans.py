@@ -119,6 +119,14 @@ def plan_new(
     reason: Annotated[
         str | None, typer.Option(metavar="TEXT", help="Why the plan is made (optional).")
     ] = None,
+    after: Annotated[
+        str | None,
+        typer.Option(
+            metavar="PLAN",
+            help="Re-treatment: the earlier plan (id or active label) whose stored product lot "
+            "this plan thaws; required by a re-treatment protocol, refused by any other.",
+        ),
+    ] = None,
     now: NowOpt = None,
     fit: Annotated[
         bool,
@@ -139,11 +147,11 @@ def plan_new(
 
             found = site.load(args.site)
             plan_id, _, result = agenda.new_fitted(
-                store, args, found, plans.who(by), reason, _now(now)
+                store, args, found, plans.who(by), reason, _now(now), after
             )
             terminal.err(render(result.why) + "\n")
         else:
-            plan_id, _ = plans.new(store, args, plans.who(by), reason, _now(now))
+            plan_id, _ = plans.new(store, args, plans.who(by), reason, _now(now), after)
     terminal.out(plan_id + "\n")
 
 
@@ -270,7 +278,9 @@ def _header(loaded: Loaded) -> str:
     head = f"plan {r.plan_id} · {r.label} · revision {loaded.revision}"
     if loaded.revision != r.revision:
         head += f" of {r.revision}"
-    return head + f" · {loaded.stored.status}\n"
+    before = loaded.previous
+    after = f" · after plan {before.plan_id} ({before.label})" if before is not None else ""
+    return head + f" · {loaded.stored.status}{after}\n"
 
 
 @plan_app.command("show")

@@ -24,6 +24,9 @@ LIFECYCLE: dict[str, str] = {
         "from {floor} at the earliest"
     ),
     "change.created": N_("planned"),
+    "plan.retreatment_lot": N_(
+        "re-treatment: thaw the stored lot of plan {plan} ({label}; {protocol}, D0 {day0})"
+    ),
     "change.migrated": N_("protocol {protocol} {old} -> {new}"),
     "change.joined": N_("new in protocol {protocol} {new}"),
     "change.left": N_("not in protocol {protocol} {new}"),

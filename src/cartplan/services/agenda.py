@@ -231,11 +231,18 @@ def _anchored(args: PlanArgs, day: date, backward: bool) -> PlanArgs:
 
 
 def new_fitted(
-    db: Db, args: PlanArgs, found: Found | None, by: str, reason: str | None, now: datetime
+    db: Db,
+    args: PlanArgs,
+    found: Found | None,
+    by: str,
+    reason: str | None,
+    now: datetime,
+    after: str | None = None,
 ) -> tuple[str, Plan, Fit]:
-    """`plan new --fit`: the plan made and stored from the earliest start that fits."""
+    """`plan new --fit`: the plan made and stored from the earliest start that fits (`after`:
+    the earlier plan of a re-treatment, as plan new)."""
     from cartplan.services import plans
 
     fitted, result = fit(db, args, found)
-    plan_id, plan = plans.new(db, fitted, by, reason, now)
+    plan_id, plan = plans.new(db, fitted, by, reason, now, after)
     return plan_id, plan, result

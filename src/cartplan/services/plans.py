@@ -78,6 +78,7 @@ class Loaded(NamedTuple):
     plan: Plan
     states: dict[str, State]
     patient: Patient | None
+    previous: PlanRow | None = None  # the earlier plan a re-treatment follows
 
 
 def load(db: Db, ref: str, revision: int | None = None) -> Loaded:
@@ -94,11 +95,12 @@ def load(db: Db, ref: str, revision: int | None = None) -> Loaded:
         digest, content, _ = repo.revision(db, row.plan_id, n)
         _, _, snapshot = repo.snapshot(db, digest)
         request = Request.model_validate_json(repo.request(db, row.plan_id))
+        previous = None if row.previous_plan is None else repo.find(db, row.previous_plan)
     stored = StoredRevision.model_validate_json(content)
     protocol = _with_choices(_protocol(snapshot), request)
     patient = _patient(request)
     plan, states = plan_of(protocol, stored, patient)
-    return Loaded(row, n, request, protocol, digest, stored, plan, states, patient)
+    return Loaded(row, n, request, protocol, digest, stored, plan, states, patient, previous)
 
 
 def _protocol(snapshot: str) -> Protocol:
@@ -410,7 +412,10 @@ def _revision(
     from cartplan.store import repo
     from cartplan.store.records import AuditDetail
 
-    stored = stored_of(outcome.plan, outcome.states, status)
+    plan = outcome.plan
+    if loaded.previous is not None:  # a re-planned re-treatment still names the lot it thaws
+        plan = _with_lot_note(plan, loaded.previous)
+    stored = stored_of(plan, outcome.states, status)
     p = protocol or loaded.protocol
     detail = AuditDetail(
         fact=fact,
@@ -530,10 +535,16 @@ class Lookups:
 
 
 def prepare(
-    args: PlanArgs, by: str, reason: str | None, now: datetime, lookups: Lookups | None = None
+    args: PlanArgs,
+    by: str,
+    reason: str | None,
+    now: datetime,
+    lookups: Lookups | None = None,
+    previous: PlanRow | None = None,
 ) -> tuple[NewPlanRows, Plan]:
     """Plan what was asked and build what the store keeps of it (nothing is written): the
-    one path from a `plan new` request to the store's rows, for `plan import` too."""
+    one path from a `plan new` request to the store's rows, for `plan import` too. `previous`:
+    the earlier plan a re-treatment protocol re-uses the stored lot of (`--after`)."""
     import secrets
 
     from cartplan.dates import parse_date
@@ -553,6 +564,7 @@ def prepare(
     today = today_in(args.tz, args.today)
     calendar = shared.calendar(args.country, args.subdiv, args.closures)
     original = shared.protocol(args.protocol)
+    _check_link(original, previous)
     protocol = shared.chosen(args)
     patient = patient_from(args, today, begin or d0)
     plan = planner.schedule(
@@ -567,6 +579,8 @@ def prepare(
         times=times,
         durations=minutes,
     )
+    if previous is not None:
+        plan = _with_lot_note(plan, previous)
     request = Request(
         protocol=original.id,
         start=begin,
@@ -601,18 +615,72 @@ def prepare(
     )
     label = args.label.strip()
     rows = repo.NewPlanRows(
-        secrets.token_hex(8), label, original.id, content, _dump(request), first
+        secrets.token_hex(8),
+        label,
+        original.id,
+        content,
+        _dump(request),
+        first,
+        None if previous is None else previous.plan_id,
     )
     return rows, plan
 
 
-def new(db: Db, args: PlanArgs, by: str, reason: str | None, now: datetime) -> tuple[str, Plan]:
-    """Plan what was asked, store it as revision 1, and return its new id."""
+def new(
+    db: Db, args: PlanArgs, by: str, reason: str | None, now: datetime, after: str | None = None
+) -> tuple[str, Plan]:
+    """Plan what was asked, store it as revision 1, and return its new id. `after`: the earlier
+    plan (id or active label) a re-treatment protocol re-uses the stored lot of; required for a
+    `retreatment: true` protocol, refused for any other."""
     from cartplan.store import repo
 
-    rows, plan = prepare(args, by, reason, now)
+    previous = None
+    if after is not None:
+        with db.reading():
+            previous = repo.find(db, after)
+    rows, plan = prepare(args, by, reason, now, previous=previous)
     repo.create(db, *rows)
     return rows.plan_id, plan
+
+
+def _check_link(protocol: Protocol, previous: PlanRow | None) -> None:
+    """A `retreatment: true` protocol follows an earlier plan (--after); any other makes a new
+    product and follows none."""
+    if previous is None and protocol.retreatment:
+        raise InputError(
+            f"--after: protocol {protocol.id} re-treats with the stored lot of an earlier "
+            "plan: give that plan's id or label (--after PLAN)"
+        )
+    if previous is not None and not protocol.retreatment:
+        raise InputError(
+            f"--after {previous.label}: protocol {protocol.id} is not a re-treatment protocol "
+            "(retreatment: true); it makes a new product, so it follows no earlier plan"
+        )
+
+
+def _with_lot_note(plan: Plan, previous: PlanRow) -> Plan:
+    """The thaw step (else the infusion) notes which plan's stored lot it thaws (once: a
+    re-planned revision keeps the note of the events it carries over)."""
+    from cartplan.messages import msg
+    from cartplan.views.facts import in_words
+
+    ids = [e.step.id for e in plan.events]
+    target = "thaw" if "thaw" in ids else plan.protocol.day0_step.id
+    note = msg(
+        "plan.retreatment_lot",
+        label=previous.label,
+        plan=previous.plan_id,
+        protocol=previous.protocol_id,
+        day0=previous.day0,
+    )
+    said = in_words(note)
+    events = tuple(
+        e._replace(notes=(*e.notes, note))
+        if e.step.id == target and said not in {in_words(n) for n in e.notes}
+        else e
+        for e in plan.events
+    )
+    return plan._replace(events=events)
 
 
 def _joined(plan: Plan) -> list[Any]:
@@ -847,6 +915,8 @@ def plan_json(loaded: Loaded, include_phi: bool) -> dict[str, Any]:
         "status": loaded.stored.status,
         "revision": loaded.revision,
     }
+    if loaded.row.previous_plan is not None:
+        head["previous_plan"] = loaded.row.previous_plan
     return {**head, **body}
 
 

@@ -16,8 +16,8 @@ from cartplan.errors import StoreError
 if TYPE_CHECKING:
     from cartplan.store.db import Db
 
-HEAD = "0002_agenda_index"  # the newest migration in migrations/versions
-KNOWN = ("0001", "0002_agenda_index")  # every migration, oldest first
+HEAD = "0003_previous_plan"  # the newest migration in migrations/versions
+KNOWN = ("0001", "0002_agenda_index", "0003_previous_plan")  # every migration, oldest first
 _LOCK = 7_130_415_221  # PostgreSQL advisory lock key of cartplan's schema upgrades
 
 

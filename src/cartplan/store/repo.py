@@ -12,7 +12,8 @@ from cartplan.store import chain, index
 from cartplan.store.db import Db, Duplicate
 
 _PLAN_COLUMNS = (
-    "plan_id, label, protocol_id, protocol_version, status, revision, day0, created_at, updated_at"
+    "plan_id, label, protocol_id, protocol_version, status, revision, day0, created_at, "
+    "updated_at, previous_plan"
 )
 _AUDIT_COLUMNS = (
     "plan_id, entry, revision, at, by, action, reason, detail, revision_digest, prev_hash, hash"
@@ -29,6 +30,7 @@ class PlanRow(NamedTuple):
     day0: str
     created_at: str
     updated_at: str
+    previous_plan: str | None = None  # the earlier plan this one re-treats after (its id)
 
 
 class FactRow(NamedTuple):
@@ -220,8 +222,10 @@ def create(
     snapshot_content: str,
     request_content: str,
     first: NewRevision,
+    previous_plan: str | None = None,
 ) -> None:
-    """A new plan with its first revision and audit entry, in one transaction."""
+    """A new plan with its first revision and audit entry, in one transaction; `previous_plan`:
+    the id of the earlier plan it follows (re-treatment with that plan's stored lot)."""
     with db.writing():
         other = db.one("SELECT plan_id FROM plans WHERE label = :l AND status = 'active'", l=label)
         if other is not None:
@@ -230,7 +234,15 @@ def create(
         try:
             _insert(
                 db,
-                NewPlanRows(plan_id, label, protocol_id, snapshot_content, request_content, first),
+                NewPlanRows(
+                    plan_id,
+                    label,
+                    protocol_id,
+                    snapshot_content,
+                    request_content,
+                    first,
+                    previous_plan,
+                ),
             )
         except Duplicate:  # another cartplan took the label meanwhile
             raise InputError(_label_taken(label, "made just now")) from None
@@ -245,6 +257,7 @@ class NewPlanRows(NamedTuple):
     snapshot_content: str
     request_content: str
     first: NewRevision
+    previous_plan: str | None = None  # the earlier plan a re-treatment follows (its id)
 
 
 def create_many(db: Db, new: list[NewPlanRows]) -> None:
@@ -280,7 +293,7 @@ def _insert(db: Db, p: NewPlanRows) -> None:
     first = p.first
     db.run(
         f"INSERT INTO plans ({_PLAN_COLUMNS}) VALUES "
-        "(:id, :label, :protocol, :version, :status, 1, :day0, :at, :at)",
+        "(:id, :label, :protocol, :version, :status, 1, :day0, :at, :at, :previous)",
         id=p.plan_id,
         label=p.label,
         protocol=p.protocol_id,
@@ -288,6 +301,7 @@ def _insert(db: Db, p: NewPlanRows) -> None:
         status=first.status,
         day0=first.day0,
         at=first.at,
+        previous=p.previous_plan,
     )
     db.run(
         "INSERT INTO requests (plan_id, content) VALUES (:p, :c)",
