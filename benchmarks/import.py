@@ -48,7 +48,11 @@ HEADER = [
 def write_csv(path: Path, rows: int) -> None:
     from cartplan.sources import catalogue
 
-    protocols = [s.id for s in catalogue.available() if s.shipped]
+    # Every shipped protocol a row can plan on its own: a re-treatment needs its earlier plan
+    # (--after), which a CSV row does not name.
+    loaded = [catalogue.load(s.id) for s in catalogue.available() if s.shipped]
+    protocols = [p.id for p in loaded if not p.retreatment]
+    washout_days = {p.id for p in loaded if any(x.name == "washout_days" for x in p.parameters)}
     first = date(2025, 1, 6)
     with path.open("w", newline="", encoding="utf-8") as f:
         out = csv.writer(f)
@@ -71,7 +75,7 @@ def write_csv(path: Path, rows: int) -> None:
                     str(50 + k % 40),
                     str(155 + k % 30),
                     f"{0.7 + (k % 5) / 10:.1f} mg/dL",
-                    "21" if k % 7 == 3 else "",
+                    "21" if k % 7 == 3 and protocols[k % len(protocols)] in washout_days else "",
                 ]
             )
 

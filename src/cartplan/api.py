@@ -172,7 +172,7 @@ def make_plan(
         overrides=changes,
         calendar=calendar,
         today=now,
-        patient=_patient(patient, tz, now, begin or d0),
+        patient=_patient(patient, tz, now, begin or d0, not chosen.washout_starts_plan),
     )
 
 
@@ -247,7 +247,11 @@ def _set_items(overrides: Mapping[str, int | str] | None) -> list[str]:
 
 
 def _patient(
-    given: Patient | Mapping[str, Any] | None, tz: str | None, today: date, anchor: date | None
+    given: Patient | Mapping[str, Any] | None,
+    tz: str | None,
+    today: date,
+    anchor: date | None,
+    doses_continue: bool,
 ) -> Patient | None:
     from cartplan.services import planning
 
@@ -257,6 +261,6 @@ def _patient(
         data = dict(given)
         if tz is not None and "timezone" not in data:
             data["timezone"] = tz
-        return planning.patient_of(data, "patient", today, anchor)
-    planning.check_patient_dates(given, "patient", today, anchor)
+        return planning.patient_of(data, "patient", today, anchor, doses_continue=doses_continue)
+    planning.check_patient_dates(given, "patient", today, anchor, doses_continue=doses_continue)
     return given

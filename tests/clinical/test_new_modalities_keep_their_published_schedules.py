@@ -156,7 +156,7 @@ def test_resecel_washout_is_anchored_to_lymphodepletion(run: Run) -> None:
     assert (proto.washout.policy.value, proto.washout.anchor, proto.washout.stop_days) == (
         "stop-before",
         "lymphodepletion",
-        0,
+        1,
     )
     p = plan(run, "resecel-ssc")
     (ld,) = by_stage(p, "lymphodepletion")
@@ -167,6 +167,41 @@ def test_resecel_washout_is_anchored_to_lymphodepletion(run: Run) -> None:
     assert by_stage(p, "apheresis")[0]["start"] == "2025-05-01"  # IS continue through apheresis
     assert per_kg("resecel-ssc") == 1e6
     assert "28-day safety window" in proto.step("fu-d28").description
+
+
+def test_resecel_no_immunosuppressant_on_the_first_ld_day_and_they_continue_through_collection(
+    run: Run,
+) -> None:
+    """ "Stopped by D-5": a last dose on the first LD day moves LD (and D0) one day later and
+    says why; the day before is in time; a dose after the plan's start (the apheresis) is no
+    error, as the drugs continue through collection and manufacturing."""
+    (ld,) = by_stage(plan(run, "resecel-ssc", "--label", "X"), "lymphodepletion")
+    first = date.fromisoformat(ld["start"])
+    day_before = date.fromordinal(first.toordinal() - 1).isoformat()
+    kept = plan(run, "resecel-ssc", "--label", "X", "--medication", f"mycophenolate:{day_before}")
+    assert by_stage(kept, "lymphodepletion")[0]["start"] == ld["start"]
+    moved = plan(run, "resecel-ssc", "--label", "X", "--medication", f"mycophenolate:{ld['start']}")
+    (later,) = by_stage(moved, "lymphodepletion")
+    assert date.fromisoformat(later["start"]) > first
+    notes = " ".join(n for e in moved["events"] for n in e.get("notes", []))
+    assert "mycophenolate" in notes and "lymphodepletion" in notes
+
+
+def test_daratumumab_after_the_collection_is_not_flagged_as_before_it(run: Run) -> None:
+    """The EBMT >= 6-week flag is for daratumumab given before a new leukapheresis: a dose after
+    the collection (bridging to the infusion) is not that case and gives no negative count."""
+    (aph,) = by_stage(plan(run, "resecel-ssc", "--label", "X"), "apheresis")
+    day = date.fromisoformat(aph["start"])
+    before = date.fromordinal(day.toordinal() - 10).isoformat()
+    after = date.fromordinal(day.toordinal() + 10).isoformat()
+    flagged = plan(run, "resecel-ssc", "--label", "X", "--medication", f"daratumumab:{before}")
+    assert any("daratumumab" in w for w in flagged["warnings"])
+    r = run(
+        "schedule", "-p", "resecel-ssc", "--start", "2025-05-01", "--label", "X", "--today",
+        after, "--format", "json", "--medication", f"daratumumab:{after}",
+    )  # fmt: skip
+    assert r.code == 0, r.err
+    assert not any("leukapheresis" in w for w in json.loads(r.out)["warnings"])
 
 
 def test_retreatment_thaws_the_stored_lot_with_full_dose_ld_again(run: Run) -> None:

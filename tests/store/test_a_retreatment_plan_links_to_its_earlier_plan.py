@@ -110,3 +110,36 @@ def test_a_recorded_fact_keeps_the_thaw_note_once(run: Run, store: Store) -> Non
     assert shown["revision"] == 2
     thaw = next(e for e in shown["events"] if e["id"] == "thaw")
     assert len([n for n in thaw["notes"] if first in n]) == 1, thaw["notes"]
+
+
+def test_a_lot_is_only_for_the_patient_it_was_made_from(run: Run, store: Store) -> None:
+    """Sex, birth date, record number and age are compared where both plans know them."""
+    first = new_plan(run, "--sex", "F", "--age", "40", "--mrn", "MRN-1")
+    err = refused(run, *RETREAT, "--label", "P-017-R", "--after", first, "--sex", "M")
+    assert "sex" in err and "only for the patient it was made from" in err
+    err = refused(run, *RETREAT, "--label", "P-017-R", "--after", first, "--mrn", "MRN-2")
+    assert "record number" in err and "MRN-" not in err  # the values are never shown
+    err = refused(run, *RETREAT, "--label", "P-017-R", "--after", first, "--age", "70")
+    assert "age" in err
+    assert store.sql("SELECT count(*) FROM plans") == [(1,)]
+    retreat(run, "--after", first, "--sex", "F", "--age", "41", "--mrn", "MRN-1")
+
+
+def test_one_active_retreatment_per_stored_lot(run: Run, store: Store) -> None:
+    first = new_plan(run)
+    retreat(run, "--after", first)
+    err = refused(run, *RETREAT, "--label", "P-017-R2", "--after", first)
+    assert "already planned for active plan(s) P-017-R" in err
+
+
+def test_a_retreatment_does_not_begin_inside_the_first_courses_d28_window(
+    run: Run, store: Store
+) -> None:
+    first = new_plan(run)
+    d0 = json.loads(ok(run("plan", "show", first, "--format", "json")).out)["day0"]
+    err = refused(
+        run, "-p", "lupus-flucy-retreat", "--start", d0, "--today", "2025-04-01",
+        "--label", "P-017-R", "--after", first,
+    )  # fmt: skip
+    assert "D0-D28 safety window" in err and d0 in err
+    assert store.sql("SELECT count(*) FROM plans") == [(1,)]

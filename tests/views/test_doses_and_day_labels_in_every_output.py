@@ -118,7 +118,7 @@ def test_each_dose_is_its_own_event_with_its_own_watch(run: Run) -> None:
     assert ics.count("BEGIN:VEVENT") == 9
     sheet = checklist(run, "carnk-series", "3")
     assert "* CAR-NK infusion (dose 2 of 3)" in sheet
-    assert "CAR-T: 2x10^9 CAR-T cells (flat dose)" in sheet
+    assert "CAR-NK: 2x10^9 CAR-NK cells (flat dose)" in sheet  # the product's own cells
     assert "* CRS/ICANS watch (after dose 2 of 3) — day 1 of 3" in sheet
 
 

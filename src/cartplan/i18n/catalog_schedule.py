@@ -36,6 +36,14 @@ SCHEDULE: dict[str, str] = {
     "task.due": N_("{task} — by {by}"),
     # warnings
     "plan.step_outside_window": N_("{step}: {note}"),
+    "plan.below_min_age": N_(
+        "protocol {protocol} is for patients aged {min_age} or more on the day of the first dose "
+        "or infusion; this patient is {age} then: its doses are not for this age"
+    ),
+    "plan.for_min_age": N_(
+        "protocol {protocol} is for patients aged {min_age} or more on the day of the first dose "
+        "or infusion: no age or birth date was given, so the plan could not check it"
+    ),
     "plan.extended_by_medication": N_(
         "{constraint}: {then} is {gap:day|days} after {first} {first_edge}, beyond the "
         "protocol's usual maximum of {max} — extended because {reason}"

@@ -127,7 +127,12 @@ MAX_AGE = 120
 
 
 def date_problems(
-    patient: Patient, today: date, anchor: date | None, *, anchor_from: str
+    patient: Patient,
+    today: date,
+    anchor: date | None,
+    *,
+    anchor_from: str,
+    doses_continue: bool = False,
 ) -> list[Message]:
     """Dates that cannot be right on `today` for a plan starting (or infused) on `anchor`.
 
@@ -136,6 +141,8 @@ def date_problems(
     anchor (a planned last dose before the washout starts is fine). The birth date itself is
     never shown: it identifies the patient. `anchor_from` says where the caller took the
     anchor from (the CLI: its flags), for the reader to know which date to correct.
+    `doses_continue`: the protocol's plan does not start with the washout (the drugs continue
+    through collection, e.g. rese-cel): a planned last dose after the anchor is expected.
     """
     out: list[Message] = []
     phi_born = patient.phi.birth_date if patient.phi is not None else None
@@ -162,7 +169,7 @@ def date_problems(
             )
     limit = max(today, anchor) if anchor is not None else today
     for m in patient.medications:
-        if m.last_dose <= limit:
+        if m.last_dose <= limit or doses_continue:
             continue
         if anchor is None:
             out.append(

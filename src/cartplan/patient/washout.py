@@ -189,7 +189,7 @@ def daratumumab_before_apheresis(patient: Patient, apheresis: date) -> Message |
         if m.drug.strip().lower() != "daratumumab":
             continue
         days = (apheresis - m.last_dose).days
-        if days < DARATUMUMAB_DAYS:
+        if 0 <= days < DARATUMUMAB_DAYS:  # a dose after the collection bridges, not flagged
             return msg(
                 "washout.daratumumab_before_apheresis",
                 last_dose=m.last_dose,

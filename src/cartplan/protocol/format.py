@@ -619,6 +619,14 @@ class Protocol(Model):
         default=None,
         description="Printed on every plan made from this protocol (e.g. an unsourced template).",
     )
+    min_age: int | None = Field(
+        default=None,
+        ge=0,
+        le=120,
+        description="Only for patients at least this old (years) on D0, e.g. 18 for a protocol "
+        "whose fixed doses are adult doses: a younger patient is refused (exit 5); without an "
+        "age or birth date the plan is made and says the age it is for.",
+    )
     assumptions: list[str] = Field(
         default=[], description="Protocol-wide assumptions not confirmed by the literature."
     )
@@ -675,6 +683,13 @@ class Protocol(Model):
 
     def parameter(self, name: str) -> Parameter:
         return next(p for p in self.parameters if p.name == name)
+
+    @property
+    def washout_starts_plan(self) -> bool:
+        """The plan starts with the medication washout (else the drugs continue through the
+        first steps, e.g. collection: a last dose after the start is expected)."""
+        first = next((s for s in self.steps if s.placement.after is None), None)
+        return first is not None and first.stage is Stage.washout
 
     @property
     def day0_step(self) -> Step:

@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from operator import itemgetter
 from typing import TYPE_CHECKING, NamedTuple
 
-from cartplan.errors import InfeasiblePlanError, InputError
+from cartplan.errors import ContraindicatedError, InfeasiblePlanError, InputError
 from cartplan.messages import Message, Text, msg
 from cartplan.protocol.format import Protocol, Stage, Step
 from cartplan.protocol.graph import DAY0, bind_parameters
@@ -113,7 +113,11 @@ def schedule(
 
         policy = protocol.washout
         anchor = policy.anchor if policy is not None else None
-        meds = washout_from_medications(washout, patient, start, policy, anchor)
+        # A last dose after the start is an error only where the plan starts with the washout;
+        # elsewhere (rese-cel, mRNA CAR-T) the drugs continue through the collection.
+        meds = washout_from_medications(
+            washout, patient, start if protocol.washout_starts_plan else None, policy, anchor
+        )
         facts |= meds.facts
     net = c.network(facts, values)
     cal = calendar or _MONDAY_TO_FRIDAY
@@ -376,12 +380,19 @@ def _plan(
     d0 = at[net.day0]
     day0 = date.fromordinal(d0)
     age = patient.age_on(day0) if patient is not None else None
+    adult = net.protocol.min_age
+    if adult is not None and age is not None and age < adult:
+        raise ContraindicatedError(
+            msg("plan.below_min_age", protocol=net.protocol.id, min_age=adult, age=age)
+        )
     steps = net.protocol.steps
     kept = steps
     if age is not None and net.age_limited:
         kept = [s for s in steps if s.min_age is None or age >= s.min_age]
     notes: dict[str, list[Text]] = {}
     warnings: list[Text] = [protocol.warning] if protocol.warning else []
+    if adult is not None and age is None:
+        warnings.append(msg("plan.for_min_age", protocol=net.protocol.id, min_age=adult))
     for move in moves:
         sid = net.order[move.node][0]
         note = explain.note(net, problem.days, problem.bounds.get(move.node), move)

@@ -166,7 +166,11 @@ def creatinine_flag(text: str) -> dict[str, str]:
 
 
 def patient_from(
-    args: PlanArgs, today: date | None = None, anchor: date | None = None
+    args: PlanArgs,
+    today: date | None = None,
+    anchor: date | None = None,
+    *,
+    doses_continue: bool = False,
 ) -> Patient | None:
     """The patient profile: the file's keys, overridden by flags; None when neither is given.
 
@@ -218,11 +222,16 @@ def patient_from(
         return None
     if args.tz is not None and "timezone" not in data:
         data["timezone"] = args.tz
-    return patient_of(data, where, today, anchor)
+    return patient_of(data, where, today, anchor, doses_continue=doses_continue)
 
 
 def patient_of(
-    data: Mapping[str, Any], where: str, today: date | None = None, anchor: date | None = None
+    data: Mapping[str, Any],
+    where: str,
+    today: date | None = None,
+    anchor: date | None = None,
+    *,
+    doses_continue: bool = False,
 ) -> Patient:
     """A patient profile from its keys, each problem on one line starting with `where`; with
     `today`, its dates are checked too (see check_patient_dates)."""
@@ -237,12 +246,17 @@ def patient_of(
         raise PatientError(
             [f"{where}: {_patient_problem(data, err)}" for err in e.errors()]
         ) from None
-    check_patient_dates(patient, where, today, anchor)
+    check_patient_dates(patient, where, today, anchor, doses_continue=doses_continue)
     return patient
 
 
 def check_patient_dates(
-    patient: Patient, where: str, today: date | None, anchor: date | None = None
+    patient: Patient,
+    where: str,
+    today: date | None,
+    anchor: date | None = None,
+    *,
+    doses_continue: bool = False,
 ) -> None:
     """Dates that cannot be right on `today` for a plan from `anchor` are errors (no message
     shows an identifying value); without `today` nothing is checked."""
@@ -252,7 +266,13 @@ def check_patient_dates(
 
     problems = []
     if today is not None:  # the core names no flags: say where the plan's date came from
-        problems = date_problems(patient, today, anchor, anchor_from="--start or --infusion")
+        problems = date_problems(
+            patient,
+            today,
+            anchor,
+            anchor_from="--start or --infusion",
+            doses_continue=doses_continue,
+        )
     if problems:  # kept as messages: the CLI (or another edge) writes them
         raise PatientError([msg("patient.at", where=where, problem=p) for p in problems])
 
@@ -326,7 +346,7 @@ def planner_for(args: PlanArgs, anchor: date | None) -> Callable[[date | None, d
     now = today_in(args.tz, args.today)
     calendar = work_calendar(args.country, args.subdiv, args.closures)
     protocol = with_dosing_choices(catalogue.load(args.protocol), args)
-    patient = patient_from(args, now, anchor)
+    patient = patient_from(args, now, anchor, doses_continue=not protocol.washout_starts_plan)
 
     def plan(start: date | None, infusion: date | None) -> Plan:
         return solve(

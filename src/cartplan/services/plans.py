@@ -566,7 +566,9 @@ def prepare(
     original = shared.protocol(args.protocol)
     _check_link(original, previous)
     protocol = shared.chosen(args)
-    patient = patient_from(args, today, begin or d0)
+    patient = patient_from(
+        args, today, begin or d0, doses_continue=not protocol.washout_starts_plan
+    )
     plan = planner.schedule(
         protocol,
         start=begin,
@@ -633,14 +635,75 @@ def new(
     plan (id or active label) a re-treatment protocol re-uses the stored lot of; required for a
     `retreatment: true` protocol, refused for any other."""
     from cartplan.store import repo
+    from cartplan.store.records import Request
 
-    previous = None
+    previous: PlanRow | None = None
+    earlier: Request | None = None
+    taken: list[str] = []
     if after is not None:
         with db.reading():
             previous = repo.find(db, after)
+            earlier = Request.model_validate_json(repo.request(db, previous.plan_id))
+            taken = repo.followers(db, previous.plan_id)
     rows, plan = prepare(args, by, reason, now, previous=previous)
+    if previous is not None and earlier is not None:
+        _retreatment_fits(previous, earlier, rows, plan, taken)
     repo.create(db, *rows)
     return rows.plan_id, plan
+
+
+RETREAT_AFTER_DAYS = 28  # the first course's safety window (D0-D28) ends before a second course
+
+
+def _retreatment_fits(
+    previous: PlanRow, earlier: Request, rows: NewPlanRows, plan: Plan, taken: list[str]
+) -> None:
+    """A re-treatment thaws the stored lot of the earlier plan: the same patient (sex, birth
+    date, record number and age agree where both plans know them), one active re-treatment per
+    lot, and not before the first course's D0-D28 window has ended. InputError otherwise."""
+    import json
+
+    from cartplan.dates import parse_date
+
+    ref = f"--after {previous.label}"
+    if taken:
+        raise InputError(
+            f"{ref}: its stored lot is already planned for active plan(s) {', '.join(taken)}; "
+            "close that plan first (one active re-treatment per lot)"
+        )
+    old = earlier.patient or {}
+    new = json.loads(rows.request_content).get("patient") or {}
+    differ = [
+        what
+        for what, a, b in (
+            ("sex", old.get("sex"), new.get("sex")),
+            ("birth date", _born(old), _born(new)),
+            ("record number", (old.get("phi") or {}).get("mrn"), (new.get("phi") or {}).get("mrn")),
+        )
+        if a is not None and b is not None and a != b
+    ]
+    first_d0 = parse_date(previous.day0, "day0")
+    years = (plan.day0 - first_d0).days // 365
+    if old.get("age") is not None and new.get("age") is not None:
+        if not old["age"] <= new["age"] <= old["age"] + years + 1:
+            differ.append("age")
+    if differ:
+        raise InputError(
+            f"{ref}: the patient's {', '.join(differ)} differ(s) from plan {previous.label}'s "
+            "(values not shown); a stored lot is only for the patient it was made from"
+        )
+    begins = min(e.start for e in plan.events)
+    if (begins - first_d0).days <= RETREAT_AFTER_DAYS:
+        raise InputError(
+            f"{ref}: this re-treatment would begin {begins.isoformat()}, "
+            f"{(begins - first_d0).days} days after plan {previous.label}'s infusion "
+            f"({previous.day0}); a second course begins after the first course's D0-D28 safety "
+            f"window (from {date.fromordinal(first_d0.toordinal() + RETREAT_AFTER_DAYS + 1)} on)"
+        )
+
+
+def _born(patient: dict[str, Any]) -> Any:
+    return patient.get("birth_date") or (patient.get("phi") or {}).get("birth_date")
 
 
 def _check_link(protocol: Protocol, previous: PlanRow | None) -> None:

@@ -88,6 +88,15 @@ def find(db: Db, ref: str) -> PlanRow:
     return PlanRow(*row)
 
 
+def followers(db: Db, plan_id: str) -> list[str]:
+    """Labels of the active plans that re-treat with the stored lot of `plan_id`."""
+    rows = db.rows(
+        "SELECT label FROM plans WHERE previous_plan = :p AND status = 'active' ORDER BY label",
+        p=plan_id,
+    )
+    return [str(r[0]) for r in rows]
+
+
 def plans(db: Db, status: str | None) -> list[PlanRow]:
     where = "" if status is None else " WHERE status = :status"
     rows = db.rows(

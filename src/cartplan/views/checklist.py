@@ -59,9 +59,9 @@ def _doses(e: Event, plan: Plan, day: int, lang: str | None = None) -> tuple[Dos
     """Drugs due on `day` (relative to D0), in mg when the patient's numbers are known."""
     lines = facts.dose_lines(e, plan, day, lang)
     if e.step.cell_dose is not None:
-        from cartplan.views.timeline import cell_dose_line
+        from cartplan.views.timeline import cell_dose_line, cells_of
 
-        lines.append(DoseText(f"CAR-T: {cell_dose_line(e, plan, lang)}", False))
+        lines.append(DoseText(f"{cells_of(plan)}: {cell_dose_line(e, plan, lang)}", False))
     return tuple(lines)
 
 

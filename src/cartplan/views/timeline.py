@@ -95,14 +95,21 @@ def regimen_lines(e: Event, plan: Plan, lang: str | None = None) -> list[str]:
     return lines
 
 
+def cells_of(plan: Plan) -> str:
+    """The product's cells as the ward names them: CAR-NK for a CAR-NK protocol, else CAR-T."""
+    return "CAR-NK" if plan.protocol.modality == "car-nk" else "CAR-T"
+
+
 def cell_dose_line(e: Event, plan: Plan, lang: str | None = None) -> str | None:
     c = e.step.cell_dose
     if c is None:
         return None
     _ = words(lang)
     patient = plan.dosing.cell_dose if plan.dosing is not None else None
+    nk = cells_of(plan) == "CAR-NK"
     if c.per_kg:
-        line = _("{cells} CAR-T cells/kg").format(cells=cells(c.per_kg))
+        per_kg = _("{cells} CAR-NK cells/kg") if nk else _("{cells} CAR-T cells/kg")
+        line = per_kg.format(cells=cells(c.per_kg))
         if c.range_per_kg is not None:
             line += _(" (protocol range {low}–{high}/kg)").format(
                 low=cells(c.range_per_kg[0]), high=cells(c.range_per_kg[1])
@@ -110,7 +117,8 @@ def cell_dose_line(e: Event, plan: Plan, lang: str | None = None) -> str | None:
         if patient is not None:
             line += _(" = {cells} cells").format(cells=cells(patient.cells))
         return line
-    return _("{cells} CAR-T cells (flat dose)").format(cells=cells(c.flat or 0))
+    flat = _("{cells} CAR-NK cells (flat dose)") if nk else _("{cells} CAR-T cells (flat dose)")
+    return flat.format(cells=cells(c.flat or 0))
 
 
 def has_assumption(e: Event) -> bool:
