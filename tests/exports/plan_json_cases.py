@@ -51,12 +51,18 @@ def _step_for(protocol: str, step: str) -> str:
 
 
 def schedule_args(protocol: str, variant: str) -> tuple[str, ...]:
+    from cartplan.sources import catalogue
+
     args = []
     for a in VARIANTS[variant]:
         step, dot, rest = a.partition(".")
         if dot and step in ("apheresis", "lymphodepletion"):
             a = f"{_step_for(protocol, step)}.{rest}"
         args.append(a)
+    adult = catalogue.load(protocol).min_age
+    if adult is not None and "--age" in args:  # a child variant of an adults-only protocol
+        at = args.index("--age") + 1
+        args[at] = str(max(int(args[at]), adult))
     return (
         "schedule",
         "--protocol",

@@ -14,26 +14,15 @@ from __future__ import annotations
 import os
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from cartplan.errors import InputError, SiteError
+from cartplan.protocol.format import Id, Model  # the formats share their id rule and base
 
 ENV = "CARTPLAN_SITE"
 FILE_NAME = "site.yaml"
-
-Id = Annotated[
-    str,
-    Field(
-        pattern=r"^[a-z0-9][a-z0-9_-]*$",
-        description="Lower-case identifier: letters, digits, '-' and '_'.",
-    ),
-]
-
-
-class Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True, allow_inf_nan=False)
 
 
 class Resource(Model):
