@@ -83,6 +83,18 @@ def test_bad_site_files_are_refused_with_one_line_per_problem(run: Run, tmp_path
     assert "Traceback" not in text
 
 
+def test_every_problem_is_said_at_once_the_catalogues_too(run: Run, tmp_path: Path) -> None:
+    """A bad capacity does not hide a step id no protocol has: one run lists both."""
+    site = _write(
+        tmp_path, "name: C\nresources:\n  chair: {capacity: -1, steps: [apheresis, nosuchstep]}\n"
+    )
+    result = run(*PLAN, "--site", str(site))
+    assert result.code == 2
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 2, lines
+    assert "chair.capacity" in lines[0] and "nosuchstep" in lines[1]
+
+
 def test_a_step_no_protocol_has_is_refused(run: Run, tmp_path: Path) -> None:
     site = _write(
         tmp_path,

@@ -36,7 +36,11 @@ def load(given: Path | None) -> Found | None:
         return None
     found = _READ.get(path)
     if found is None:
-        site, closures = site_file.read(path)
+        try:
+            site, closures = site_file.read(path)
+        except SiteError as e:  # every problem at once: the catalogue's too, from the raw file
+            raw = site_file.raw_resources(path)
+            raise SiteError([*e.problems, *catalogue_problems(str(path), raw)]) from None
         found = Found(path, site, closures)
         if site.resources:
             check(found)
@@ -146,8 +150,19 @@ def check(found: Found) -> None:
     """The site file against every protocol of the catalogue: a step id no protocol has, or a
     resource a protocol's step names that the site does not define, is a problem; SiteError
     with one line per problem."""
+    resources = {name: list(r.steps) for name, r in found.site.resources.items()}
+    problems = catalogue_problems(str(found.path), resources)
+    if problems:
+        raise SiteError(problems)
+
+
+def catalogue_problems(where: str, resources: Mapping[str, list[str]]) -> list[str]:
+    """`check`'s problems for resources given as name -> step ids (none without resources)."""
     from cartplan.errors import CartplanError
     from cartplan.sources import catalogue
+
+    if not resources:
+        return []
 
     steps: set[str] = set()
     named: list[tuple[str, str, str]] = []  # (protocol, step, resource)
@@ -159,24 +174,22 @@ def check(found: Found) -> None:
         for st in p.steps:
             steps.add(st.id)
             named += [(p.id, st.id, r) for r in st.resources]
-    where = str(found.path)
     problems = []
-    for name, r in sorted(found.site.resources.items()):
-        for st_id in r.steps:
+    for name, step_ids in sorted(resources.items()):
+        for st_id in step_ids:
             if st_id not in steps:
                 problems.append(
                     f"{where}: resources.{name}.steps: no protocol has a step '{st_id}' "
                     "(see `cartplan protocols show ID`)"
                 )
     for protocol, st_id, resource in named:
-        if resource not in found.site.resources:
+        if resource not in resources:
             problems.append(
                 f"{where}: protocol {protocol} step {st_id} uses resource '{resource}', which "
                 f"the site file does not define (resources: "
-                f"{', '.join(sorted(found.site.resources)) or 'none'})"
+                f"{', '.join(sorted(resources)) or 'none'})"
             )
-    if problems:
-        raise SiteError(problems)
+    return problems
 
 
 def resource_names(found: Found | None) -> list[str]:

@@ -192,6 +192,27 @@ def read(path: Path) -> tuple[Site, dict[date, str]]:
     return site, closed
 
 
+def raw_resources(path: Path) -> dict[str, list[str]]:
+    """name -> step ids of the well-formed entries of a site file's `resources`, read without
+    validating the rest (so that a file with other problems is checked against the catalogue
+    too and every problem is said at once); {} when there are none or the file does not read."""
+    from cartplan.errors import CartplanError
+    from cartplan.sources import yamlfiles
+
+    try:
+        data = yamlfiles.read_yaml(path, label=f"site file {path}")
+    except CartplanError:
+        return {}
+    resources = data.get("resources") if isinstance(data, dict) else None
+    if not isinstance(resources, dict):
+        return {}
+    return {
+        str(name): [str(x) for x in r["steps"]]
+        for name, r in resources.items()
+        if isinstance(r, dict) and isinstance(r.get("steps"), list)
+    }
+
+
 def _text(err: Any) -> str:
     from cartplan.sources import yamlfiles
 
