@@ -218,3 +218,20 @@ def test_the_team_calendar_and_the_page_show_labels_only(
     import html5lib
 
     html5lib.HTMLParser(strict=True).parse(page)
+
+
+def test_every_dose_of_a_series_is_indexed_with_its_steps_teams_and_stage(
+    store: Store, run: Run, tmp_path: Path
+) -> None:
+    """Stored events name expanded steps (infusion-2 … infusion-6, a watch after each dose):
+    the index reads them through the same expansion, so the ward sees every dose."""
+    ok(
+        run("plan", "new", "-p", "mrna-bcma-mg", "--start", "2026-03-02", "--today",
+            "2026-03-01", "--label", "M-1", "--by", "alice")
+    )  # fmt: skip
+    body = _agenda(run, _site(tmp_path), "2026-03-01", "2026-06-30", "--team", "ward")
+    doses = [e for e in body["events"] if e["stage"] == "infusion"]
+    assert [e["step"] for e in doses] == ["infusion", *(f"infusion-{k}" for k in range(2, 7))]
+    assert all("ward" in e["teams"] and e["title"] == doses[0]["title"] for e in doses)
+    watches = [e for e in body["events"] if e["step"].startswith("infusion-observation-")]
+    assert len(watches) == 6 and all(e["stage"] == "monitoring" for e in watches)

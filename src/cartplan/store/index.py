@@ -34,36 +34,65 @@ class StepInfo(NamedTuple):
     resources: str  # comma-separated resource ids named by the protocol's step
 
 
-_STEPS: dict[str, dict[str, StepInfo]] = {}  # snapshot digest -> step id -> info (immutable)
+class Snapshot:
+    """A protocol snapshot's steps as the index names them. Stored events name expanded steps
+    (dose 2 of a series, a watch after each dose, cycle 2), so a snapshot that expands is read
+    through the same expansion planning used (`protocol.expand`), once per parameter values."""
 
-
-def steps_of(snapshot_content: str) -> dict[str, StepInfo]:
-    data = json.loads(snapshot_content)
-    out = {}
-    for s in data.get("steps", []):
-        out[str(s["id"])] = StepInfo(
-            str(s.get("stage", "other")),
-            str(s.get("title", s["id"])),
-            ",".join(s.get("teams", [])),
-            ",".join(s.get("resources", [])),
+    def __init__(self, content: str) -> None:
+        self.data: dict[str, Any] = json.loads(content)
+        steps = self.data.get("steps", [])
+        self.expands = self.data.get("cycles", 1) != 1 or any(
+            s.get("series") or s.get("each_dose") for s in steps
         )
-    return out
+        self._by_values: dict[tuple[tuple[str, int], ...], dict[str, StepInfo]] = {}
+
+    def steps(self, values: dict[str, int]) -> dict[str, StepInfo]:
+        key = tuple(sorted(values.items())) if self.expands else ()
+        found = self._by_values.get(key)
+        if found is None:
+            found = self._by_values[key] = self._read(values)
+        return found
+
+    def _read(self, values: dict[str, int]) -> dict[str, StepInfo]:
+        if not self.expands:
+            return {
+                str(s["id"]): StepInfo(
+                    str(s.get("stage", "other")),
+                    str(s.get("title", s["id"])),
+                    ",".join(s.get("teams", [])),
+                    ",".join(s.get("resources", [])),
+                )
+                for s in self.data.get("steps", [])
+            }
+        from cartplan.protocol.expand import expand
+        from cartplan.protocol.format import Protocol
+
+        p = expand(Protocol.model_validate(self.data), values)
+        return {
+            s.id: StepInfo(s.stage.value, s.title, ",".join(s.teams), ",".join(s.resources))
+            for s in p.steps
+        }
 
 
-def _steps(db: Db, digest: str) -> dict[str, StepInfo]:
-    found = _STEPS.get(digest)
+_SNAPSHOTS: dict[str, Snapshot] = {}  # snapshot digest -> its steps (immutable)
+
+
+def _snapshot(db: Db, digest: str) -> Snapshot:
+    found = _SNAPSHOTS.get(digest)
     if found is None:
         row = db.one("SELECT content FROM snapshots WHERE digest = :d", d=digest)
-        found = steps_of(str(row[0])) if row is not None else {}
-        if len(_STEPS) > 1000:
-            _STEPS.clear()
-        _STEPS[digest] = found
+        found = Snapshot(str(row[0]) if row is not None else "{}")
+        if len(_SNAPSHOTS) > 1000:
+            _SNAPSHOTS.clear()
+        _SNAPSHOTS[digest] = found
     return found
 
 
-def rows(plan_id: str, n: int, content: str, steps: dict[str, StepInfo]) -> list[dict[str, Any]]:
+def rows(plan_id: str, n: int, content: str, snapshot: Snapshot) -> list[dict[str, Any]]:
     """The index rows of revision n (its content is the revision's canonical JSON)."""
     data = json.loads(content)
+    steps = snapshot.steps(data.get("parameters", {}))
     out = []
     for seq, e in enumerate(data.get("events", [])):
         info = steps.get(e["step"]) or StepInfo("other", e["step"], "", "")
@@ -91,7 +120,7 @@ def rows(plan_id: str, n: int, content: str, steps: dict[str, StepInfo]) -> list
 
 def write(db: Db, plan_id: str, n: int, snapshot: str, content: str) -> None:
     """Index revision n of a plan (inside the transaction that writes the revision)."""
-    db.many(INSERT, rows(plan_id, n, content, _steps(db, snapshot)))
+    db.many(INSERT, rows(plan_id, n, content, _snapshot(db, snapshot)))
 
 
 class SpanRow(NamedTuple):

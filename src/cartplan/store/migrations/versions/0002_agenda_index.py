@@ -69,7 +69,7 @@ def upgrade() -> None:
 
 def _backfill() -> None:
     conn = op.get_bind()
-    snapshots: dict[str, dict[str, index.StepInfo]] = {}
+    snapshots: dict[str, index.Snapshot] = {}
     insert = sa.text(index.INSERT)
     batch: list[dict[str, object]] = []
     result = conn.execute(
@@ -80,7 +80,7 @@ def _backfill() -> None:
             row = conn.execute(
                 sa.text("SELECT content FROM snapshots WHERE digest = :d"), {"d": digest}
             ).fetchone()
-            snapshots[digest] = index.steps_of(str(row[0])) if row is not None else {}
+            snapshots[digest] = index.Snapshot(str(row[0]) if row is not None else "{}")
         batch += index.rows(str(plan_id), int(n), str(content), snapshots[digest])
         if len(batch) >= BATCH:
             conn.execute(insert, batch)
