@@ -35,6 +35,7 @@ from cartplan.views import terminal
 
 if TYPE_CHECKING:
     from cartplan.schedule.plan import Plan
+    from cartplan.views.checklist import Printout
 
 app = typer.Typer(
     name="cartplan",
@@ -441,39 +442,44 @@ SheetTeamOpt = Annotated[
         "--team", metavar="TEAM", help="Only the steps of this team on the sheets (repeatable)."
     ),
 ]
+# The options of `checklist` and `plan checklist` (one set: the same sheets, made the same way).
+SheetDayOpt = Annotated[
+    str | None, typer.Option(help="Day relative to D0 (e.g. 5 or -2).", metavar="N")
+]
+SheetDateOpt = Annotated[
+    str | None, typer.Option("--date", metavar="DATE", help="Calendar date, YYYY-MM-DD.")
+]
+SheetFromOpt = Annotated[
+    str | None,
+    typer.Option("--from", metavar="N|DATE", help="Booklet start: day (e.g. -5) or date."),
+]
+SheetToOpt = Annotated[
+    str | None,
+    typer.Option("--to", metavar="N|DATE", help="Booklet end: day (e.g. 14) or date."),
+]
+SheetFormatOpt = Annotated[
+    SheetFormat, typer.Option("--format", metavar="|".join(SheetFormat), help="Output format.")
+]
+PaperOpt = Annotated[
+    Paper, typer.Option(metavar="|".join(Paper), help="Paper size of the HTML booklet.")
+]
+SheetOutOpt = Annotated[
+    Path | None, typer.Option(metavar="FILE", help="Write to this file instead of stdout.")
+]
 
 
 @app.command()
 @planning_command
 def checklist(
     args: PlanArgs,
-    day: Annotated[
-        str | None, typer.Option(help="Day relative to D0 (e.g. 5 or -2).", metavar="N")
-    ] = None,
-    on: Annotated[
-        str | None, typer.Option("--date", metavar="DATE", help="Calendar date, YYYY-MM-DD.")
-    ] = None,
-    first: Annotated[
-        str | None,
-        typer.Option("--from", metavar="N|DATE", help="Booklet start: day (e.g. -5) or date."),
-    ] = None,
-    last: Annotated[
-        str | None,
-        typer.Option("--to", metavar="N|DATE", help="Booklet end: day (e.g. 14) or date."),
-    ] = None,
+    day: SheetDayOpt = None,
+    on: SheetDateOpt = None,
+    first: SheetFromOpt = None,
+    last: SheetToOpt = None,
     team: SheetTeamOpt = None,
-    fmt: Annotated[
-        SheetFormat,
-        typer.Option("--format", metavar="|".join(SheetFormat), help="Output format."),
-    ] = SheetFormat.text,
-    paper: Annotated[
-        Paper,
-        typer.Option(metavar="|".join(Paper), help="Paper size of the HTML booklet."),
-    ] = Paper.a4,
-    out: Annotated[
-        Path | None,
-        typer.Option(metavar="FILE", help="Write to this file instead of stdout."),
-    ] = None,
+    fmt: SheetFormatOpt = SheetFormat.text,
+    paper: PaperOpt = Paper.a4,
+    out: SheetOutOpt = None,
     now: Annotated[
         str | None, typer.Option(hidden=True, metavar="TIME", help="Audit-stamp clock (tests).")
     ] = None,
@@ -485,16 +491,31 @@ def checklist(
 
     days = sheet_days(plan, day, on, first, last, args.tz, args.today)
     check_teams(plan, team)
+    tz = args.tz or (plan.patient.timezone if plan.patient is not None else None)
+    printout = sheets.Printout(
+        clock(now), args.include_phi, paper.value, tuple(team or ()), tz, args.lang
+    )
+    print_sheets(plan, days, team, printout, fmt, out)
+
+
+def print_sheets(
+    plan: Plan,
+    days: list[date],
+    team: list[str] | None,
+    printout: Printout,
+    fmt: SheetFormat,
+    out: Path | None,
+) -> None:
+    """The ward sheets of `days` in the asked format, to `out` (whole or not at all) or stdout:
+    `checklist` and `plan checklist` print through this, after a check of their size."""
+    from cartplan.views import checklist as sheets
+
     if (size := booklet_size(plan, days, team)) > MAX_BOOKLET:
         raise InputError(
             f"the checklists would hold about {size // 1_000_000} million characters (at most "
             f"{MAX_BOOKLET // 1_000_000} million): ask for fewer days or one --team"
         )
-    pages = sheets.sheets(plan, days, team, args.lang)
-    tz = args.tz or (plan.patient.timezone if plan.patient is not None else None)
-    printout = sheets.Printout(
-        clock(now), args.include_phi, paper.value, tuple(team or ()), tz, args.lang
-    )
+    pages = sheets.sheets(plan, days, team, printout.lang)
     if fmt is SheetFormat.html:
         text = sheets.to_html(plan, pages, printout)
     elif fmt is SheetFormat.markdown:

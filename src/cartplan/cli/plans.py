@@ -13,7 +13,21 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from cartplan.cli import NowOpt, Paper, SheetFormat, SheetTeamOpt, TeamOpt, planning_command
+from cartplan.cli import (
+    NowOpt,
+    Paper,
+    PaperOpt,
+    SheetDateOpt,
+    SheetDayOpt,
+    SheetFormat,
+    SheetFormatOpt,
+    SheetFromOpt,
+    SheetOutOpt,
+    SheetTeamOpt,
+    SheetToOpt,
+    TeamOpt,
+    planning_command,
+)
 from cartplan.errors import InputError
 from cartplan.services.planning import PlanArgs
 from cartplan.views import terminal
@@ -662,31 +676,14 @@ def plan_publish(
 @plan_app.command("checklist")
 def plan_checklist(
     plan: PlanRef,
-    day: Annotated[
-        str | None, typer.Option(help="Day relative to D0 (e.g. 5 or -2).", metavar="N")
-    ] = None,
-    on: Annotated[
-        str | None, typer.Option("--date", metavar="DATE", help="Calendar date, YYYY-MM-DD.")
-    ] = None,
-    first: Annotated[
-        str | None,
-        typer.Option("--from", metavar="N|DATE", help="Booklet start: day (e.g. -5) or date."),
-    ] = None,
-    last: Annotated[
-        str | None,
-        typer.Option("--to", metavar="N|DATE", help="Booklet end: day (e.g. 14) or date."),
-    ] = None,
+    day: SheetDayOpt = None,
+    on: SheetDateOpt = None,
+    first: SheetFromOpt = None,
+    last: SheetToOpt = None,
     team: SheetTeamOpt = None,
-    fmt: Annotated[
-        SheetFormat, typer.Option("--format", metavar="text|markdown|html", help="Output format.")
-    ] = SheetFormat.text,
-    paper: Annotated[
-        Paper,
-        typer.Option(metavar="a4|letter", help="Paper size of the HTML booklet: a4 or letter."),
-    ] = Paper.a4,
-    out: Annotated[
-        Path | None, typer.Option(metavar="FILE", help="Write to this file instead of stdout.")
-    ] = None,
+    fmt: SheetFormatOpt = SheetFormat.text,
+    paper: PaperOpt = Paper.a4,
+    out: SheetOutOpt = None,
     include_phi: Annotated[
         bool, typer.Option(help="Put name, birth date and record number on the sheets.")
     ] = False,
@@ -695,34 +692,15 @@ def plan_checklist(
     today: TodayOpt = None,
 ) -> None:
     """Print the daily ward sheets of the stored plan (cancelled steps left out)."""
-    from cartplan.cli import MAX_BOOKLET, booklet_size
+    from cartplan.cli import print_sheets
     from cartplan.services import plan_calendars, plans
     from cartplan.views import checklist as sheets
 
     with plans.store(db) as store:
         loaded = plans.load(store, plan)
     shown, days, tz = plan_calendars.checklist_days(loaded, day, on, first, last, team, today)
-    if (size := booklet_size(shown, days, team)) > MAX_BOOKLET:
-        raise InputError(
-            f"the checklists would hold about {size // 1_000_000} million characters (at most "
-            f"{MAX_BOOKLET // 1_000_000} million): ask for fewer days or one --team"
-        )
-    pages = sheets.sheets(shown, days, team)
     printout = sheets.Printout(_now(now), include_phi, paper.value, tuple(team or ()), tz)
-    if fmt is SheetFormat.html:
-        text = sheets.to_html(shown, pages, printout)
-    elif fmt is SheetFormat.markdown:
-        text = sheets.to_markdown(shown, pages, printout)
-    else:
-        text = sheets.to_text(shown, pages, printout)
-    if out is not None and str(out) != "-":
-        from cartplan.sources.files import write_atomic
-
-        write_atomic({out: text.encode("utf-8")})
-    elif fmt is SheetFormat.text:
-        terminal.out(text.rstrip("\n") + "\n")
-    else:
-        terminal.out(text)
+    print_sheets(shown, days, team, printout, fmt, out)
 
 
 @plan_app.command("check")
